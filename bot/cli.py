@@ -1,0 +1,118 @@
+"""The command line: a thin layer that parses, calls the core and renders.
+
+Domain errors become one polite line on stderr and a non-zero exit; tracebacks
+go to the log only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from pathlib import Path
+
+from bot.settings import Settings
+from bot.wiring import build_knowledge_base, ready_knowledge_base, tqdm_progress
+from knowledge.errors import KnowledgeError
+
+log = logging.getLogger("policybot")
+
+
+def _out(obj: object) -> None:
+    sys.stdout.write(json.dumps(obj, ensure_ascii=False) + "\n")
+    sys.stdout.flush()
+
+
+def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
+    kb = build_knowledge_base(settings)
+    report = kb.ingest([Path(p) for p in args.paths], tqdm_progress)
+    for source, why in report.failed:
+        print(f"skipped {source}: {why}", file=sys.stderr)
+    print(
+        f"added {len(report.added)}, updated {len(report.updated)}, unchanged {len(report.unchanged)}, "
+        f"failed {len(report.failed)}; {report.chunks} chunks in {report.seconds:.1f}s"
+    )
+    if report.failed and not report.changed and not report.unchanged:
+        return 1
+    return 0
+
+
+def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
+    kb = ready_knowledge_base(settings)
+    if args.jsonl:
+        for n, line in enumerate(sys.stdin, 1):
+            if not line.strip():
+                continue
+            try:
+                req = json.loads(line)
+                if not isinstance(req, dict):
+                    raise ValueError("each line must be a JSON object")
+                hits = kb.search(str(req.get("query", "")), region=req.get("region") or None, k=int(req.get("k", args.k)))
+                _out({"query": req.get("query"), "results": [h.to_json() for h in hits]})
+            except (ValueError, KnowledgeError) as exc:
+                log.error("search --jsonl line %d: %s", n, exc)
+                _out({"query": req.get("query") if isinstance(req, dict) else None, "results": [], "error": str(exc)})
+        return 0
+    if not args.query:
+        print("give a query, or --jsonl to read queries from stdin", file=sys.stderr)
+        return 2
+    hits = kb.search(args.query, region=args.region, k=args.k)
+    if args.json:
+        _out({"query": args.query, "results": [h.to_json() for h in hits]})
+        return 0
+    if not hits:
+        print("no matching passages" + (f" in {args.region}" if args.region else ""))
+    for rank, h in enumerate(hits, 1):
+        c = h.chunk
+        print(f"[{rank}] {h.score:.4f}  {c.source}  chars {c.span[0]}–{c.span[1]}  regions: {'、'.join(c.regions)}")
+        print(f"    {h.title} > {c.section_path}" if c.section else f"    {h.title}")
+        print("    " + c.text.replace("\n", "\n    "))
+        print()
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="policybot", description="Chinese local metaverse policy answers, with citations.")
+    p.add_argument("-v", "--verbose", action="store_true", help="log details to stderr")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    s = sub.add_parser("ingest", help="add or update documents (files or folders of .txt/.md/.html)")
+    s.add_argument("paths", nargs="+")
+    s.set_defaults(func=cmd_ingest)
+
+    s = sub.add_parser("search", help="ranked passages for a query")
+    s.add_argument("query", nargs="?")
+    s.add_argument("--region", help="keep passages about this region or places inside it")
+    s.add_argument("-k", type=int, default=5, help="how many passages (default 5)")
+    s.add_argument("--json", action="store_true", help="one JSON object")
+    s.add_argument("--jsonl", action="store_true", help='read {"query": …, "region": …} lines from stdin')
+    s.set_defaults(func=cmd_search)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        settings = Settings.from_env()
+    except (ValueError, TypeError) as exc:
+        print(f"bad setting: {exc}", file=sys.stderr)
+        return 2
+    try:
+        return args.func(args, settings)
+    except KnowledgeError as exc:
+        log.error("%s failed: %s", args.command, exc)
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("interrupted; the previous index is unchanged", file=sys.stderr)
+        return 130
+    except Exception:
+        log.exception("unexpected error in %s", args.command)
+        print("error: something went wrong; details are in the log", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

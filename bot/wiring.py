@@ -1,0 +1,35 @@
+"""All the wiring in one place: settings in, ready components out."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from bot.settings import Settings
+from knowledge.embeddings import make_embedder
+from knowledge.index import KnowledgeBase
+
+
+def tqdm_progress(items: Iterable[Any], total: int, label: str) -> Iterable[Any]:
+    """A progress bar on stderr for long work (hidden when stderr is not a terminal)."""
+    from tqdm import tqdm
+
+    return tqdm(items, total=total, desc=label, unit="batch", leave=False, disable=None)
+
+
+def build_knowledge_base(settings: Settings) -> KnowledgeBase:
+    return KnowledgeBase(
+        settings.home,
+        make_embedder(settings.embedder),
+        root=settings.root,
+        catalogue=settings.catalogue,
+        fusion=settings.fusion,
+        max_bytes=settings.max_file_mb * 1_000_000,
+    )
+
+
+def ready_knowledge_base(settings: Settings) -> KnowledgeBase:
+    """The knowledge base, built from the seeds first if there is none yet."""
+    kb = build_knowledge_base(settings)
+    kb.ensure(settings.seeds, tqdm_progress)
+    return kb

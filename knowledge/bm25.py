@@ -1,0 +1,74 @@
+"""Keyword search: jieba tokens (custom policy/place dictionary) ranked by Okapi BM25."""
+
+from __future__ import annotations
+
+import logging
+import math
+import re
+from collections import Counter
+from collections.abc import Sequence
+from pathlib import Path
+
+DATA = Path(__file__).parent / "data"
+STOP = set("的 了 和 与 及 等 在 对 是 有 为 将 把 被 从 以 之 其 或 并 也 都 要 能 会 可 这 那 哪 些 个 吗 呢 啊 吧 么 什么 怎么 多少 哪些 如何 是否 一下 请问 我 你 他 们 我们 有没有 没有 还有 可以".split())
+TOKEN_OK = re.compile(r"[\u4e00-\u9fff]|[A-Za-z]{2,}|\d")
+
+
+class Tokenizer:
+    """jieba with the policy/place dictionary; search-mode tokens plus digits and Latin words."""
+
+    def __init__(self, userdict: Path | None = None) -> None:
+        self.userdict = userdict or DATA / "userdict.txt"
+        self._jieba = None
+
+    def warm_up(self) -> None:
+        if self._jieba is None:
+            import jieba
+
+            jieba.setLogLevel(logging.WARNING)
+            tk = jieba.Tokenizer()
+            tk.initialize()
+            if self.userdict.exists():
+                tk.load_userdict(str(self.userdict))
+            self._jieba = tk
+
+    def tokens(self, text: str) -> list[str]:
+        self.warm_up()
+        out: list[str] = []
+        for tok in self._jieba.cut_for_search(text.lower()):
+            tok = tok.strip()
+            if tok and tok not in STOP and TOKEN_OK.search(tok):
+                out.append(tok)
+        return out
+
+
+class BM25:
+    """Okapi BM25 over pre-tokenised documents."""
+
+    def __init__(self, docs: Sequence[Sequence[str]], k1: float = 1.5, b: float = 0.75) -> None:
+        self.k1, self.b = k1, b
+        self.tf = [Counter(d) for d in docs]
+        self.len = [len(d) for d in docs]
+        self.avg = (sum(self.len) / len(self.len)) if self.len else 1.0
+        df: Counter[str] = Counter()
+        for c in self.tf:
+            df.update(c.keys())
+        n = len(docs)
+        self.idf = {t: math.log(1 + (n - f + 0.5) / (f + 0.5)) for t, f in df.items()}
+        self.postings: dict[str, list[int]] = {}
+        for i, c in enumerate(self.tf):
+            for t in c:
+                self.postings.setdefault(t, []).append(i)
+
+    def scores(self, query: Sequence[str]) -> dict[int, float]:
+        out: dict[int, float] = {}
+        for t in set(query):
+            idf = self.idf.get(t)
+            if idf is None:
+                continue
+            weight = idf * query.count(t) ** 0.5
+            for i in self.postings[t]:
+                f = self.tf[i][t]
+                denom = f + self.k1 * (1 - self.b + self.b * self.len[i] / self.avg)
+                out[i] = out.get(i, 0.0) + weight * f * (self.k1 + 1) / denom
+        return out

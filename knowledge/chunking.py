@@ -1,0 +1,171 @@
+"""Structure-following chunks: headings make sections, paragraphs fill chunks.
+
+Headings 第X章 / 一、 / （一） / short label lines open sections; articles 第X条
+and rebuilt table records are chunks of their own; paragraphs in one section
+are packed up to ``target`` characters and long ones are split at sentence
+ends so no chunk exceeds ``limit``. Each chunk carries its section path, the
+policy it is about, the regions it concerns and its span in the original file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+
+from knowledge.documents import TITLE, DocumentInfo, Policy
+from knowledge.normalize import CleanDoc
+from knowledge.regions import Gazetteer
+
+CN_NUM = "一二三四五六七八九十百零〇"
+H_CHAPTER = re.compile(rf"^(?:第[{CN_NUM}\d]+[章编篇部分]|附录|附件\s*\d*)(?:\s|$|[^，。]{{0,40}}$)")
+H_SECTION = re.compile(rf"^[{CN_NUM}]+、")
+H_SUB = re.compile(rf"^[（(][{CN_NUM}]+[）)]")
+ARTICLE = re.compile(rf"^第[{CN_NUM}\d]+条")
+TERMINAL_END = "。！？；，、"
+
+
+@dataclass
+class Chunk:
+    id: str
+    source: str
+    text: str
+    start: int  # cleaned-text offsets
+    end: int
+    span: tuple[int, int]  # original-file offsets
+    section: list[str] = field(default_factory=list)
+    policy: str = ""
+    regions: list[str] = field(default_factory=list)
+    ordinal: int = 0
+
+    @property
+    def section_path(self) -> str:
+        return " > ".join(self.section)
+
+    def index_text(self, doc_title: str) -> str:
+        """What the retrievers see: context (title, section, policy) plus the text."""
+        head = " ".join(x for x in (doc_title, *self.section, f"《{self.policy}》" if self.policy else "") if x)
+        return f"{head}\n{self.text}"
+
+
+def heading_level(line: str) -> int:
+    """0 for body text; 1 chapter, 2 一、, 3 （一）, 4 short label line."""
+    s = line.strip()
+    if not s or ARTICLE.match(s):
+        return 0
+    short = len(s) <= 60 and "。" not in s[:-1]
+    if H_CHAPTER.match(s) and len(s) <= 40:
+        return 1
+    if H_SECTION.match(s) and short:
+        return 2
+    if H_SUB.match(s) and short and len(s) <= 40:
+        return 3
+    if len(s) <= 30 and s[-1] not in TERMINAL_END and not s.startswith(("发布单位", "资料来源")):
+        return 4
+    return 0
+
+
+def _sentences(text: str, start: int, limit: int) -> list[tuple[int, int]]:
+    """Split [start, start+len) into pieces of at most ``limit`` chars at sentence ends."""
+    ends = [m.end() for m in re.finditer(r"[。！？；]", text)] + [len(text)]
+    pieces: list[tuple[int, int]] = []
+    a = 0
+    last = 0
+    for e in ends:
+        if e - a > limit and last > a:
+            pieces.append((a, last))
+            a = last
+        while e - a > limit:  # a single sentence longer than the limit: cut at a comma
+            cut = max(text.rfind(c, a, a + limit) for c in "，、")
+            cut = cut + 1 if cut > a else a + limit
+            pieces.append((a, cut))
+            a = cut
+        last = e
+    if last > a:
+        pieces.append((a, last))
+    return [(start + x, start + y) for x, y in pieces if text[x:y].strip()]
+
+
+def chunk_document(
+    source: str,
+    doc: CleanDoc,
+    info: DocumentInfo,
+    policies: list[Policy],
+    gaz: Gazetteer,
+    *,
+    target: int = 380,
+    limit: int = 500,
+) -> list[Chunk]:
+    text = doc.text
+    record_at = {r.start: r for r in doc.records}
+    units: list[tuple[int, int, list[str], str]] = []  # (start, end, section, kind)
+    section: list[tuple[int, str]] = []
+    pos = 0
+    for line in text.split("\n"):
+        a, b = pos, pos + len(line)
+        pos = b + 1
+        s = line.strip()
+        if not s:
+            continue
+        if a in record_at:
+            units.append((a, b, [x for _, x in section], "record"))
+            continue
+        level = heading_level(s)
+        if level:
+            section = [(lv, x) for lv, x in section if lv < level] + [(level, s)]
+            continue
+        kind = "article" if ARTICLE.match(s) else "para"
+        units.append((a, b, [x for _, x in section], kind))
+
+    chunks: list[Chunk] = []
+    buf: list[tuple[int, int]] = []
+    buf_section: list[str] = []
+
+    def flush() -> None:
+        if not buf:
+            return
+        a, b = buf[0][0], buf[-1][1]
+        for x, y in _sentences(text[a:b], a, limit) if b - a > limit else [(a, b)]:
+            chunks.append(_make(source, doc, x, y, buf_section))
+        buf.clear()
+
+    for a, b, sec, kind in units:
+        if kind in ("record", "article") or sec != buf_section or (buf and b - buf[0][0] > target):
+            flush()
+        buf_section = sec
+        buf.append((a, b))
+        if kind in ("record", "article"):
+            flush()
+    flush()
+
+    by_title = {p.title: p for p in policies}
+    doc_policy = info.title if info.kind == "policy" else ""
+    seen: dict[str, int] = {}
+    for i, c in enumerate(chunks):
+        c.ordinal = i
+        path_titles = [t.group(1) for x in c.section for t in TITLE.finditer(x)]
+        in_text = [t.group(1) for t in TITLE.finditer(c.text) if t.group(1) in by_title and by_title[t.group(1)].date]
+        c.policy = next(
+            (t for t in path_titles if t in by_title),
+            _record_policy(policies, c) or (in_text[0] if len(set(in_text)) == 1 else doc_policy),
+        )
+        names = gaz.most_specific(gaz.names_in(" ".join(c.section) + " " + c.text))
+        if not names and c.policy in by_title and by_title[c.policy].region:
+            names = [by_title[c.policy].region]
+        c.regions = names or list(info.regions)
+        key = hashlib.sha1(f"{source}\n{c.text}".encode()).hexdigest()[:12]
+        seen[key] = seen.get(key, 0) + 1
+        c.id = f"{key}-{seen[key]}"
+    return chunks
+
+
+def _record_policy(policies: list[Policy], c: Chunk) -> str:
+    return next((p.title for p in policies for a, b in p.records if a <= c.start and c.end <= b), "")
+
+
+def _make(source: str, doc: CleanDoc, a: int, b: int, section: list[str]) -> Chunk:
+    while a < b and doc.text[a].isspace():
+        a += 1
+    while b > a and doc.text[b - 1].isspace():
+        b -= 1
+    return Chunk(id="", source=source, text=doc.text[a:b], start=a, end=b, span=doc.original_span(a, b), section=list(section))

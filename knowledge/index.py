@@ -1,0 +1,563 @@
+"""The knowledge base on disk: chunks in Chroma (dense) and SQLite (BM25, metadata).
+
+Layout under ``home/index``: one folder per generation holding ``chroma/`` and
+``kb.sqlite``, and a ``CURRENT`` file naming the live one. An ingest copies the
+live generation, applies its changes to the copy and switches ``CURRENT`` with
+an atomic rename at the end, so a crash or Ctrl-C mid-ingest leaves the
+previous index usable. Unchanged files (same content hash) are skipped; a
+changed file replaces its old chunks.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import hashlib
+import json
+import logging
+import os
+import shutil
+import sqlite3
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from knowledge.bm25 import BM25, Tokenizer
+from knowledge.chunking import Chunk, chunk_document
+from knowledge.documents import DocumentInfo, Policy, describe, find_policies, load_catalogue
+from knowledge.errors import BadDocument, BadQuery, IndexUnavailable
+from knowledge.normalize import CleanDoc, clean, decode
+from knowledge.query import QueryExpander
+from knowledge.regions import Gazetteer
+
+log = logging.getLogger(__name__)
+
+SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm", ".text"}
+COLLECTION = "policy_chunks"
+SCHEMA_VERSION = 1
+
+
+@dataclass
+class SearchHit:
+    """One ranked chunk with where it came from."""
+
+    chunk: Chunk
+    score: float
+    title: str = ""
+    bm25_rank: int | None = None
+    dense_rank: int | None = None
+    original: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        c = self.chunk
+        return {
+            "id": c.id,
+            "text": c.text,
+            "source": c.source,
+            "title": self.title,
+            "section": c.section_path,
+            "policy": c.policy,
+            "regions": c.regions,
+            "score": round(self.score, 6),
+            "span": list(c.span),
+        }
+
+
+@dataclass
+class IngestReport:
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    failed: list[tuple[str, str]] = field(default_factory=list)
+    chunks: int = 0
+    seconds: float = 0.0
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.added or self.updated)
+
+
+@dataclass
+class Processed:
+    """A file after cleaning, policy recognition and chunking."""
+
+    source: str
+    path: Path
+    digest: str
+    doc: CleanDoc
+    info: DocumentInfo
+    policies: list[Policy]
+    chunks: list[Chunk]
+
+
+def source_name(path: Path, root: Path | None) -> str:
+    """A document's source id: its path relative to ``root`` when inside it, else absolute."""
+    path = path.resolve()
+    if root is not None:
+        with contextlib.suppress(ValueError):
+            return path.relative_to(root.resolve()).as_posix()
+    return path.as_posix()
+
+
+def collect_files(paths: Iterable[Path]) -> tuple[list[Path], list[tuple[str, str]]]:
+    """Expand folders; report missing paths and unsupported files."""
+    files: list[Path] = []
+    problems: list[tuple[str, str]] = []
+    for p in paths:
+        if not p.exists():
+            problems.append((str(p), "no such file or folder"))
+        elif p.is_dir():
+            found = sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in SUFFIXES and not f.name.startswith("."))
+            if not found:
+                problems.append((str(p), "the folder holds no .txt, .md or .html files"))
+            files.extend(found)
+        elif p.suffix.lower() not in SUFFIXES:
+            problems.append((str(p), f"unsupported file type {p.suffix or '(none)'}: use .txt, .md or .html"))
+        else:
+            files.append(p)
+    return files, problems
+
+
+class Processor:
+    """Clean, recognise policies and chunk one file (no storage)."""
+
+    def __init__(self, gazetteer: Gazetteer, catalogue: dict[str, dict[str, str]], max_bytes: int) -> None:
+        self.gaz = gazetteer
+        self.catalogue = catalogue
+        self.max_bytes = max_bytes
+
+    def read(self, path: Path) -> bytes:
+        size = path.stat().st_size
+        if size > self.max_bytes:
+            raise BadDocument(f"the file is {size / 1e6:.1f} MB; the limit is {self.max_bytes / 1e6:.0f} MB")
+        return path.read_bytes()
+
+    def process(self, path: Path, source: str, data: bytes) -> Processed:
+        text = decode(data)
+        doc = clean(text)
+        if len(doc.text.strip()) < 10:
+            raise BadDocument("no readable text left after cleaning")
+        policies = find_policies(doc, self.gaz)
+        info = describe(source, doc, policies, self.gaz, self.catalogue.get(path.name, {}))
+        chunks = chunk_document(source, doc, info, policies, self.gaz)
+        if not chunks:
+            raise BadDocument("no text to index after cleaning")
+        return Processed(source, path, hashlib.sha256(data).hexdigest(), doc, info, policies, chunks)
+
+
+class KnowledgeBase:
+    """Hybrid search over the policy chunks, and the ingest that builds them."""
+
+    def __init__(
+        self,
+        home: Path,
+        embedder: Any,
+        *,
+        root: Path | None = None,
+        gazetteer: Gazetteer | None = None,
+        tokenizer: Tokenizer | None = None,
+        expander: QueryExpander | None = None,
+        catalogue: Path | None = None,
+        fusion: str = "rrf",
+        max_bytes: int = 20_000_000,
+        candidates: int = 40,
+    ) -> None:
+        if fusion not in ("rrf", "weighted", "bm25", "dense"):
+            raise ValueError(f"fusion must be rrf, weighted, bm25 or dense, not {fusion!r}")
+        self.home = Path(home)
+        self.dir = self.home / "index"
+        self.embedder = embedder
+        self.root = root
+        self.gaz = gazetteer or Gazetteer.default()
+        self.tokenizer = tokenizer or Tokenizer()
+        self.expander = expander or QueryExpander(self.gaz)
+        self.fusion = fusion
+        self.candidates = candidates
+        self.processor = Processor(self.gaz, load_catalogue(catalogue), max_bytes)
+        self._loaded: str | None = None
+        self._chunks: list[Chunk] = []
+        self._titles: dict[str, str] = {}
+        self._bm25: BM25 | None = None
+        self._collection: Any = None
+        self._client: Any = None
+        self._originals: dict[str, str] = {}
+
+    # ---------- generations ----------
+    def current(self) -> Path | None:
+        marker = self.dir / "CURRENT"
+        if not marker.exists():
+            return None
+        gen = self.dir / marker.read_text().strip()
+        return gen if (gen / "kb.sqlite").exists() else None
+
+    def exists(self) -> bool:
+        return self.current() is not None
+
+    @contextlib.contextmanager
+    def _lock(self) -> Iterator[None]:
+        self.dir.mkdir(parents=True, exist_ok=True)
+        with open(self.dir / ".lock", "w") as fh:
+            fcntl.flock(fh, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(fh, fcntl.LOCK_UN)
+
+    def _switch(self, gen: Path) -> None:
+        tmp = self.dir / f"CURRENT.{os.getpid()}"
+        tmp.write_text(gen.name)
+        os.replace(tmp, self.dir / "CURRENT")
+        for old in self.dir.iterdir():
+            if old.is_dir() and old.name.startswith("gen-") and old != gen:
+                shutil.rmtree(old, ignore_errors=True)
+
+    # ---------- ingest ----------
+    def ingest(self, paths: Iterable[Path], progress: Callable[[Iterable[Any], int, str], Iterable[Any]] | None = None) -> IngestReport:
+        """Add or update files and folders; all or nothing per run."""
+        t0 = time.perf_counter()
+        report = IngestReport()
+        files, problems = collect_files(paths)
+        report.failed.extend(problems)
+        with self._lock():
+            live = self.current()
+            known = _known_hashes(live / "kb.sqlite") if live else {}
+            todo: list[Processed] = []
+            for path in files:
+                source = source_name(path, self.root)
+                try:
+                    data = self.processor.read(path)
+                    digest = hashlib.sha256(data).hexdigest()
+                    if known.get(source) == digest:
+                        report.unchanged.append(source)
+                        continue
+                    todo.append(self.processor.process(path, source, data))
+                except (BadDocument, OSError) as exc:
+                    report.failed.append((source, str(exc)))
+                    log.error("ingest skipped %s: %s", source, exc)
+            if not todo:
+                report.seconds = time.perf_counter() - t0
+                return report
+            gen = self.dir / f"gen-{time.strftime('%Y%m%d%H%M%S')}-{os.getpid()}-{int(time.time() * 1000) % 1000:03d}"
+            work = gen.with_name(gen.name + ".tmp")
+            if live:
+                shutil.copytree(live, work)
+            else:
+                work.mkdir(parents=True)
+            try:
+                self._write(work, todo, known, report, progress)
+                os.replace(work, gen)
+            except BaseException:
+                shutil.rmtree(work, ignore_errors=True)
+                raise
+            self._switch(gen)
+            self._loaded = None
+        report.seconds = time.perf_counter() - t0
+        return report
+
+    def _write(self, work: Path, todo: list[Processed], known: dict[str, str], report: IngestReport, progress: Any) -> None:
+        import chromadb
+
+        client = chromadb.PersistentClient(path=str(work / "chroma"), settings=chromadb.Settings(anonymized_telemetry=False))
+        coll = client.get_or_create_collection(COLLECTION, embedding_function=self.embedder, configuration={"hnsw": {"space": "cosine"}})
+        db = sqlite3.connect(work / "kb.sqlite")
+        try:
+            _schema(db)
+            for p in todo:
+                if p.source in known:
+                    coll.delete(where={"source": p.source})
+                    db.execute("DELETE FROM chunks WHERE source = ?", (p.source,))
+                    db.execute("DELETE FROM policies WHERE source = ?", (p.source,))
+                    report.updated.append(p.source)
+                else:
+                    report.added.append(p.source)
+            all_chunks = [(p, c) for p in todo for c in p.chunks]
+            batch = 16
+            steps = range(0, len(all_chunks), batch)
+            for i in progress(steps, len(steps), "embedding") if progress else steps:
+                part = all_chunks[i : i + batch]
+                texts = [c.index_text(p.info.title) for p, c in part]
+                coll.add(
+                    ids=[c.id for _, c in part],
+                    documents=[c.text for _, c in part],
+                    embeddings=self.embedder(texts),
+                    metadatas=[_chroma_meta(c, self.gaz) for _, c in part],
+                )
+            for p in todo:
+                _store_document(db, p, self.tokenizer)
+            report.chunks = len(all_chunks)
+            db.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('embedder', ?)", (json.dumps(self._embedder_id()),))
+            db.commit()
+        finally:
+            db.close()
+            with contextlib.suppress(Exception):
+                client._system.stop()  # release file handles before the rename
+
+    def _embedder_id(self) -> dict[str, Any]:
+        return {"name": self.embedder.name(), "config": self.embedder.get_config()}
+
+    def ensure(self, seeds: Path, progress: Any = None) -> IngestReport | None:
+        """Build the index from ``seeds`` if there is none yet."""
+        if self.exists():
+            return None
+        return self.ingest([seeds], progress)
+
+    # ---------- loading ----------
+    def load(self) -> None:
+        live = self.current()
+        if live is None:
+            raise IndexUnavailable("no index yet: run `policybot ingest seeds/` first")
+        if self._loaded == live.name:
+            return
+        import chromadb
+
+        db = sqlite3.connect(f"file:{live / 'kb.sqlite'}?mode=ro", uri=True)
+        try:
+            rows = db.execute(
+                "SELECT id, source, text, start, end_, span_start, span_end, section, policy, regions, ordinal, tokens"
+                " FROM chunks ORDER BY source, ordinal"
+            ).fetchall()
+            docs = db.execute("SELECT source, title, path FROM documents").fetchall()
+        finally:
+            db.close()
+        self._chunks = [
+            Chunk(r[0], r[1], r[2], r[3], r[4], (r[5], r[6]), json.loads(r[7]), r[8], json.loads(r[9]), r[10]) for r in rows
+        ]
+        self._titles = {d[0]: d[1] for d in docs}
+        self._paths = {d[0]: d[2] for d in docs}
+        self._bm25 = BM25([json.loads(r[11]) for r in rows])
+        self._client = chromadb.PersistentClient(path=str(live / "chroma"), settings=chromadb.Settings(anonymized_telemetry=False))
+        self._collection = self._client.get_collection(COLLECTION, embedding_function=self.embedder)
+        self._by_id = {c.id: i for i, c in enumerate(self._chunks)}
+        self._loaded = live.name
+
+    def warm_up(self) -> None:
+        self.load()
+        self.tokenizer.warm_up()
+        self.embedder.embed_query(["预热"])
+
+    @property
+    def chunks(self) -> list[Chunk]:
+        self.load()
+        return self._chunks
+
+    def title_of(self, source: str) -> str:
+        self.load()
+        return self._titles.get(source, source)
+
+    def original_text(self, chunk: Chunk) -> str:
+        """The chunk's characters in the original file (decoded)."""
+        if chunk.source not in self._originals:
+            path = Path(self._paths.get(chunk.source, chunk.source))
+            if not path.is_absolute() and self.root is not None:
+                path = self.root / path
+            try:
+                self._originals[chunk.source] = decode(path.read_bytes())
+            except (OSError, BadDocument):
+                self._originals[chunk.source] = ""
+        return self._originals[chunk.source][chunk.span[0] : chunk.span[1]]
+
+    # ---------- search ----------
+    def search(self, query: str, *, region: str | None = None, k: int = 5) -> list[SearchHit]:
+        """Hybrid search; ``region`` keeps chunks about that region or places inside it."""
+        if not isinstance(query, str) or not query.strip():
+            raise BadQuery("the query is empty")
+        if len(query) > 2000:
+            raise BadQuery("the query is longer than 2000 characters")
+        if not 1 <= k <= 100:
+            raise BadQuery("k must be between 1 and 100")
+        self.load()
+        allowed: set[int] | None = None
+        if region:
+            name = self.gaz.canonical(region)
+            if name is None:
+                raise BadQuery(f"unknown region {region!r}")
+            inside = set(self.gaz.expand(name))
+            allowed = {i for i, c in enumerate(self._chunks) if inside & set(c.regions)}
+            if not allowed:
+                return []
+        text = self.expander.expand(query)
+        ranks: list[list[int]] = []
+        scores: list[dict[int, float]] = []
+        n = self.candidates
+        if self.fusion != "dense":
+            tokens = self.tokenizer.tokens(text)
+            s = self._bm25.scores(tokens) if self._bm25 else {}
+            if allowed is not None:
+                s = {i: v for i, v in s.items() if i in allowed}
+            ranks.append(sorted(s, key=lambda i: -s[i])[:n])
+            scores.append(s)
+        if self.fusion != "bm25":
+            s = self._dense(text, n, name if region else None)
+            if allowed is not None:
+                s = {i: v for i, v in s.items() if i in allowed}
+            ranks.append(sorted(s, key=lambda i: -s[i])[:n])
+            scores.append(s)
+        fused = _fuse(ranks, scores, self.fusion)
+        hits: list[SearchHit] = []
+        for i in sorted(fused, key=lambda i: -fused[i])[:k]:
+            c = self._chunks[i]
+            hits.append(
+                SearchHit(
+                    c,
+                    fused[i],
+                    self._titles.get(c.source, c.source),
+                    bm25_rank=_rank_of(ranks[0], i) if self.fusion != "dense" else None,
+                    dense_rank=_rank_of(ranks[-1], i) if self.fusion != "bm25" else None,
+                )
+            )
+        return hits
+
+    def _dense(self, text: str, n: int, region: str | None) -> dict[int, float]:
+        vec = self.embedder.embed_query([text])[0]
+        where = {f"r:{region}": True} if region else None
+        res = self._collection.query(query_embeddings=[vec], n_results=min(n, len(self._chunks)), where=where, include=["distances"])
+        out: dict[int, float] = {}
+        for cid, dist in zip(res["ids"][0], res["distances"][0], strict=True):
+            if cid in self._by_id:
+                out[self._by_id[cid]] = 1.0 - float(dist)
+        return out
+
+    def vectorstore(self) -> Any:
+        """The dense store as a LangChain ``Chroma`` vector store (langchain-chroma)."""
+        from langchain_chroma import Chroma
+
+        from knowledge.embeddings import LangChainEmbeddings
+
+        self.load()
+        return Chroma(client=self._client, collection_name=COLLECTION, embedding_function=LangChainEmbeddings(self.embedder))
+
+    def documents(self) -> list[dict[str, Any]]:
+        live = self.current()
+        if live is None:
+            return []
+        db = sqlite3.connect(f"file:{live / 'kb.sqlite'}?mode=ro", uri=True)
+        db.row_factory = sqlite3.Row
+        try:
+            return [dict(r) for r in db.execute("SELECT * FROM documents ORDER BY source")]
+        finally:
+            db.close()
+
+    def database_path(self) -> Path:
+        live = self.current()
+        if live is None:
+            raise IndexUnavailable("no index yet")
+        return live / "kb.sqlite"
+
+
+def _rank_of(order: list[int], i: int) -> int | None:
+    try:
+        return order.index(i) + 1
+    except ValueError:
+        return None
+
+
+def _fuse(ranks: list[list[int]], scores: list[dict[int, float]], how: str, k: int = 60) -> dict[int, float]:
+    out: dict[int, float] = {}
+    if how in ("bm25", "dense") or len(ranks) == 1:
+        s = scores[0]
+        return {i: s[i] for i in ranks[0]}
+    if how == "rrf":
+        for order in ranks:
+            for r, i in enumerate(order):
+                out[i] = out.get(i, 0.0) + 1.0 / (k + r + 1)
+        return out
+    # weighted: min-max normalised scores, BM25 and dense weighted equally
+    for order, s in zip(ranks, scores, strict=True):
+        if not order:
+            continue
+        vals = [s[i] for i in order]
+        lo, hi = min(vals), max(vals)
+        for i in order:
+            out[i] = out.get(i, 0.0) + (s[i] - lo) / (hi - lo or 1.0) * 0.5
+    return out
+
+
+def _chroma_meta(c: Chunk, gaz: Gazetteer) -> dict[str, Any]:
+    meta: dict[str, Any] = {
+        "source": c.source,
+        "section": c.section_path,
+        "policy": c.policy,
+        "regions": "、".join(c.regions),
+        "span_start": c.span[0],
+        "span_end": c.span[1],
+    }
+    for r in c.regions:
+        for name in gaz.lineage(r):
+            meta[f"r:{name}"] = True
+    return meta
+
+
+def _schema(db: sqlite3.Connection) -> None:
+    db.executescript(
+        """
+        CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
+        CREATE TABLE IF NOT EXISTS documents (
+            source TEXT PRIMARY KEY, path TEXT, hash TEXT, title TEXT, kind TEXT, issuer TEXT, date TEXT,
+            regions TEXT, origin TEXT, clean_text TEXT, offsets TEXT, ingested_at TEXT);
+        CREATE TABLE IF NOT EXISTS chunks (
+            id TEXT PRIMARY KEY, source TEXT, ordinal INTEGER, text TEXT, start INTEGER, end_ INTEGER,
+            span_start INTEGER, span_end INTEGER, section TEXT, policy TEXT, regions TEXT, tokens TEXT);
+        CREATE INDEX IF NOT EXISTS chunks_source ON chunks(source);
+        CREATE TABLE IF NOT EXISTS policies (
+            source TEXT, title TEXT, issuer TEXT, date TEXT, region TEXT, status TEXT, period TEXT,
+            start INTEGER, end_ INTEGER, evidence TEXT, records TEXT);
+        """
+    )
+    db.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('schema', ?)", (str(SCHEMA_VERSION),))
+
+
+def _store_document(db: sqlite3.Connection, p: Processed, tokenizer: Tokenizer) -> None:
+    t = p.doc.tracked
+    db.execute(
+        "INSERT OR REPLACE INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?,datetime('now'))",
+        (
+            p.source,
+            str(p.path.resolve()),
+            p.digest,
+            p.info.title,
+            p.info.kind,
+            p.info.issuer,
+            p.info.date,
+            json.dumps(p.info.regions, ensure_ascii=False),
+            p.info.origin,
+            p.doc.text,
+            json.dumps([t.starts, t.ends]),
+        ),
+    )
+    db.executemany(
+        "INSERT OR REPLACE INTO chunks VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+        [
+            (
+                c.id,
+                c.source,
+                c.ordinal,
+                c.text,
+                c.start,
+                c.end,
+                c.span[0],
+                c.span[1],
+                json.dumps(c.section, ensure_ascii=False),
+                c.policy,
+                json.dumps(c.regions, ensure_ascii=False),
+                json.dumps(tokenizer.tokens(c.index_text(p.info.title)), ensure_ascii=False),
+            )
+            for c in p.chunks
+        ],
+    )
+    db.executemany(
+        "INSERT INTO policies VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+        [
+            (p.source, x.title, x.issuer, x.date, x.region, x.status, x.period, x.start, x.end, x.evidence, json.dumps(x.records))
+            for x in p.policies
+        ],
+    )
+
+
+def _known_hashes(db_path: Path) -> dict[str, str]:
+    db = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+    try:
+        return dict(db.execute("SELECT source, hash FROM documents").fetchall())
+    finally:
+        db.close()

@@ -1,0 +1,360 @@
+"""Turn a raw policy file into clean, simplified Chinese text with an offset map.
+
+Every rule here is generic (front matter, HTML, editor tags, pinyin
+annotations, lost characters, script and width, PDF page breaks, tables of
+contents, captions, flattened tables); nothing is keyed to a particular file.
+The cleaned text is a ``Tracked`` string, so every cleaned span maps back to
+its characters in the original (``CleanDoc.original_span``).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from knowledge.errors import BadDocument
+from knowledge.tracked import Tracked
+
+CJK = "\u4e00-\u9fff\u3400-\u4dbf"
+CJK_PUNCT = "，。、；：！？“”‘’（）《》〈〉【】—…·"
+TERMINAL = "。！？；：”’）》」』.!?;:"
+TONE_LETTERS = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ"
+PINYIN = rf"[a-z{TONE_LETTERS}]{{1,7}}"
+HALF_TO_FULL = {",": "，", ";": "；", ":": "：", "!": "！", "?": "？"}
+BLOCK_TAGS = r"p|div|br|li|tr|td|th|h[1-6]|table|tbody|thead|ul|ol|section|article|header|footer"
+BOILERPLATE = [
+    r"^责任编辑[:：]",
+    r"^(?:文字|图片)?编辑[:：]",
+    r"尽在.{0,12}APP$",
+    r"(?:扫描|长按|识别).{0,6}二维码",
+    r"^(?:版权|免责)声明",
+    r"关注.{0,8}公众号",
+]
+SOURCE_LINE = re.compile(r"^(?:资料|信息|文章)?来源\s*[:：]\s*(.{1,40})$")
+CAPTION = re.compile(r"^(?:图|表|Figure|Table)\s*\d+(?:\s*[-－.]\s*\d+)?\s*[^\d\s.．、，。][^，。；]{0,60}$")
+TOC_LINE = re.compile(r"^[^\t\n]{2,80}?(?:\t+|\s*[.…·]{3,}\s*)\d{1,3}$")
+TOC_HEAD = re.compile(r"^目\s*录$")
+META_LINE = re.compile(
+    r"^(颁布日期|发布日期|印发日期|发布时间|发布单位|印发单位|发文单位|发文字号|文号|施行日期|成文日期)\s*[:：]\s*(.{1,80})$"
+)
+DATE_CELL = re.compile(r"^\d{4}\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?$")
+
+
+@dataclass
+class Record:
+    """One row of a table that was flattened by PDF extraction, rebuilt."""
+
+    fields: dict[str, str]
+    start: int
+    end: int
+    fields_text: str = ""
+
+
+@dataclass
+class CleanDoc:
+    """The cleaned text of one file, its metadata and its offset map."""
+
+    original: str
+    tracked: Tracked
+    meta: dict[str, str] = field(default_factory=dict)
+    records: list[Record] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return self.tracked.text
+
+    def original_span(self, start: int, end: int) -> tuple[int, int]:
+        """Original [start, end) of the cleaned characters [start, end)."""
+        return self.tracked.span(start, end)
+
+    def original_text(self, start: int, end: int) -> str:
+        s, e = self.original_span(start, end)
+        return self.original[s:e]
+
+
+def decode(data: bytes) -> str:
+    """Decode file bytes: UTF-8 (with or without BOM), else GB18030, else Big5."""
+    if not data.strip():
+        raise BadDocument("the file is empty")
+    sample = data[:65536]
+    if b"\x00" in sample:
+        raise BadDocument("the file looks binary (it contains NUL bytes)")
+    for encoding in ("utf-8-sig", "gb18030", "big5"):
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        controls = sum(1 for c in text[:20000] if ord(c) < 32 and c not in "\t\n\r\f")
+        if controls > max(5, len(text[:20000]) // 100):
+            raise BadDocument("the file looks binary (too many control characters)")
+        return text
+    raise BadDocument("the file is not UTF-8, GBK/GB18030 or Big5 text")
+
+
+@lru_cache(maxsize=1)
+def _t2s():
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+def to_simplified(text: str) -> str:
+    """Traditional to simplified Chinese (OpenCC ``t2s``)."""
+    return _t2s().convert(text)
+
+
+def _line_at(s: str, pos: int) -> str:
+    a = s.rfind("\n", 0, pos) + 1
+    b = s.find("\n", pos)
+    return s[a : b if b >= 0 else len(s)]
+
+
+def _front_matter(t: Tracked, meta: dict[str, str]) -> Tracked:
+    m = re.match(r"\ufeff?\s*---\n(.*?)\n---[ \t]*\n", t.text, re.S)
+    if not m:
+        return t
+    for line in m.group(1).split("\n"):
+        km = re.match(r"^([A-Za-z_][\w-]*)\s*:\s*(.*)$", line)
+        if km and km.group(2).strip():
+            value = km.group(2).strip().strip("'\"")
+            meta[km.group(1).lower()] = value
+    return t.sub(re.escape(m.group(0)), "")
+
+
+def _strip_html(t: Tracked) -> Tracked:
+    t = t.sub(r"<(style|script)\b[^>]*>.*?</\1\s*>", "", re.S | re.I)
+    t = t.sub(r"<!--.*?-->", "", re.S)
+
+    def block(m: re.Match[str]) -> str:
+        return "" if "\t" in _line_at(m.string, m.start()) else "\n"
+
+    t = t.sub(rf"</?(?:{BLOCK_TAGS})\b[^>\n]*/?>", block, re.I)
+    t = t.sub(r"</?[A-Za-z][\w-]*(?:\s[^<>\n]*)?/?>", "")
+    return t.sub(r"&(?:#\d{1,6}|#x[0-9a-fA-F]{1,6}|[a-zA-Z]{2,8});", lambda m: html.unescape(m.group(0)))
+
+
+def _strip_annotations(t: Tracked) -> Tracked:
+    t = t.sub(r"\[(?:bookmark|image|img|figure)\s*:[^\]\n]*\]", "", re.I)
+    toned = re.findall(rf"[{CJK}]\({PINYIN}\)", t.text)
+    if sum(1 for x in toned if re.search(f"[{TONE_LETTERS}]", x)) >= 5:
+        # Pinyin after characters: "國(guó)內(nèi)"; also residues after lost characters: "?qū)".
+        t = t.sub(rf"(?<=[{CJK}?])\({PINYIN}\)", "")
+        t = t.sub(rf"(?<=\?){PINYIN}\)", "")
+    # Characters lost in conversion show as '?' inside Chinese text.
+    return t.sub(
+        rf"(?<=[{CJK}])[?;]*\?[?;]*(?=[{CJK},，;；。?□]|$)",
+        lambda m: "□" * m.group(0).count("?"),
+        re.M,
+    )
+
+
+def _script_and_width(t: Tracked) -> Tracked:
+    cjk = re.findall(f"[{CJK}]", t.text)
+    if cjk:
+        sample = "".join(cjk[:5000])
+        changed = sum(1 for a, b in zip(sample, to_simplified(sample), strict=False) if a != b)
+        if changed >= max(3, len(sample) // 100):
+            t = t.map_chars(to_simplified)
+    t = t.sub(r"[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\uff05\uff0b\uff0d\uff0e\uff0f]", lambda m: chr(ord(m.group(0)) - 0xFEE0))
+    t = t.sub("[\u3000\u00a0\u2002\u2003\u2009\ufeff]", lambda m: "" if m.group(0) in "\u3000\ufeff" else " ")
+    t = t.sub("[〝〃]", "“").sub("〞", "”")
+    t = t.sub(rf"(?<=[{CJK}）》”])(?:[,;!?]|:(?!\d))", lambda m: HALF_TO_FULL[m.group(0)])
+    t = t.sub(rf"[,;:](?=[{CJK}“《（])", lambda m: HALF_TO_FULL[m.group(0)])
+    for _ in range(2):
+        t = t.sub(rf"(?<=[{CJK}）》])\(([^()\n]{{1,40}})\)", lambda m: "（" + m.group(1) + "）")
+    # Spaces that PDF extraction puts around numbers and inside words.
+    t = t.sub(rf"(?<=[{CJK}{CJK_PUNCT}0-9%])[ ]+(?=[{CJK}])|(?<=[{CJK}])[ ]+(?=[0-9])", _drop_space)
+    return t.sub(r"(?m)^[ \t]+|[ \t]+$", "")
+
+
+def _drop_space(m: re.Match[str]) -> str:
+    """Drop a PDF space, but keep it after '第一章' and in the cells of a table row."""
+    text, a = m.string, m.start()
+    line_start = text.rfind("\n", 0, a) + 1
+    line_end = text.find("\n", a)
+    line = text[line_start : line_end if line_end >= 0 else len(text)]
+    if "\t" in line and "\t" in text[a:line_end if line_end >= 0 else len(text)]:
+        return m.group(0)
+    if re.search(r"第[一二三四五六七八九十百零\d]+[章节条部分]$", text[max(line_start, a - 8) : a]):
+        return " "
+    return ""
+
+
+def _drop_lines(t: Tracked, meta: dict[str, str]) -> Tracked:
+    boiler = [re.compile(p) for p in BOILERPLATE]
+    keep: list[Tracked | str] = []
+    for line in t.lines():
+        s = line.text.strip()
+        if s:
+            if TOC_HEAD.match(s) or TOC_LINE.match(s) or CAPTION.match(s):
+                continue
+            if any(rx.search(s) for rx in boiler):
+                continue
+            if m := SOURCE_LINE.match(s):
+                meta.setdefault("origin", m.group(1).strip())
+                continue
+            if m := META_LINE.match(s):
+                meta.setdefault(m.group(1), m.group(2).strip())
+        keep.append(line)
+        keep.append("\n")
+    return Tracked.join(keep)
+
+
+def _is_heading(s: str) -> bool:
+    return bool(
+        re.match(r"^(第[一二三四五六七八九十百零\d]+[章节条部分]|[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\d+[．.、]|附录|附件)", s)
+    )
+
+
+def _join_page_breaks(t: Tracked) -> Tracked:
+    """Join body lines cut by a page break: '重大元' + blank lines + '宇宙项目'."""
+    lines = t.lines()
+    out: list[Tracked | str] = []
+    i = 0
+    while i < len(lines):
+        cur = lines[i]
+        out.append(cur)
+        j = i + 1
+        s = cur.text
+        body = len(s) >= 45 and re.search("[，、。；]", s) and "\t" not in s
+        if body and s[-1] not in TERMINAL and re.match(f"[{CJK}0-9a-zA-Z]|[，、]", s[-1]):
+            while j < len(lines) and not lines[j].text.strip():
+                j += 1
+            if j < len(lines):
+                nxt = lines[j].text
+                if nxt and "\t" not in nxt and not _is_heading(nxt) and re.match(f"[{CJK}0-9A-Za-z（“]", nxt):
+                    i = j  # the next line continues this sentence: no newline in between
+                    continue
+        out.append("\n")
+        i += 1
+    return Tracked.join(out)
+
+
+def _cells(line: Tracked) -> list[Tracked]:
+    cells: list[Tracked] = []
+    pos = 0
+    for part in line.text.split("\t"):
+        cells.append(line.slice(pos, pos + len(part)))
+        pos += len(part) + 1
+    return [c for c in cells]
+
+
+def _strip_tracked(c: Tracked) -> Tracked:
+    a, b = 0, len(c.text)
+    while a < b and c.text[a].isspace():
+        a += 1
+    while b > a and c.text[b - 1].isspace():
+        b -= 1
+    return c.slice(a, b)
+
+
+def _rebuild_tables(t: Tracked) -> tuple[Tracked, list[Record]]:
+    """Rebuild tab-separated table rows flattened from a PDF: one record per row.
+
+    Rows are lines with a date cell; header rows are dropped (their labels name
+    the fields); a line without tabs after a row continues its last cell; a row
+    whose last cell starts with the tail of the previous row's unfinished
+    sentence gives that tail back.
+    """
+    lines = t.lines()
+    header: list[str] | None = None
+    rows: list[list[Tracked]] = []
+    spans: list[tuple[int, int]] = []  # (first line index, last line index) per row
+    kinds: list[str] = []  # per line: "row", "cont", "head", "text"
+    for idx, line in enumerate(lines):
+        cells = [_strip_tracked(c) for c in _cells(line)]
+        if len(cells) >= 3 and not any(re.search(r"\d", c.text) for c in cells) and all(len(c.text) <= 8 for c in cells):
+            header = header or [c.text for c in cells]
+            kinds.append("head")
+            continue
+        if len(cells) >= 3 and DATE_CELL.match(re.sub(r"\s", "", cells[1].text)):
+            rows.append(cells)
+            spans.append((idx, idx))
+            kinds.append("row")
+            continue
+        if rows and line.text.strip() and "\t" not in line.text and spans[-1][1] >= idx - 3 and kinds[-1] in ("row", "cont", "blank"):
+            # A continuation of the previous row's last cell (cell text split over lines).
+            if not _is_heading(line.text) and not re.match(r"^(资料来源|注[:：])", line.text):
+                rows[-1][-1] = Tracked.join([rows[-1][-1], _strip_tracked(line)])
+                spans[-1] = (spans[-1][0], idx)
+                kinds.append("cont")
+                continue
+        kinds.append("blank" if not line.text.strip() else "text")
+    if not rows:
+        return t, []
+    # Give back sentence tails that spilled into the next row.
+    for k in range(1, len(rows)):
+        prev, cur = rows[k - 1][-1], rows[k][-1]
+        if prev.text and prev.text[-1] not in "。！？；”）":
+            m = re.search("[。！？]", cur.text)
+            if m and m.start() < 120:
+                rows[k - 1][-1] = Tracked.join([prev, cur.slice(0, m.end())])
+                rows[k][-1] = _strip_tracked(cur.slice(m.end(), len(cur.text)))
+    labels = header or [f"第{i + 1}栏" for i in range(max(len(r) for r in rows))]
+    row_at = {spans[k][0]: k for k in range(len(rows))}
+    out: list[Tracked | str] = []
+    records: list[Record] = []
+    pos = 0
+    skip_until = -1
+    for idx, line in enumerate(lines):
+        if idx <= skip_until or kinds[idx] == "head":
+            continue
+        if idx in row_at:
+            k = row_at[idx]
+            skip_until = spans[k][1]
+            start = pos
+            fields: dict[str, str] = {}
+            parts: list[Tracked | str] = []
+            for i, cell in enumerate(rows[k]):
+                label = labels[i] if i < len(labels) else f"第{i + 1}栏"
+                if i < len(rows[k]) - 1:
+                    cell = cell.sub(r"(?<=[局会府室厅委部院区])\s+(?=\S)", "、").sub(r"\s+", "")
+                value = cell.text
+                fields[label] = value
+                parts.extend([f"{label}：", cell])
+                if i < len(rows[k]) - 1:
+                    parts.append("；")
+            piece = Tracked.join(parts, anchor=rows[k][0].starts[0] if rows[k][0].starts else 0)
+            out.append(piece)
+            pos += len(piece.text)
+            records.append(Record(fields, start, pos, piece.text))
+            out.append("\n")
+            pos += 1
+            continue
+        out.append(line)
+        out.append("\n")
+        pos += len(line.text) + 1
+    return Tracked.join(out), records
+
+
+def clean(original: str) -> CleanDoc:
+    """Clean one decoded file; see the module docstring for the rules."""
+    meta: dict[str, str] = {}
+    t = Tracked.of(original)
+    t = t.sub(r"\r\n?", "\n")
+    t = _front_matter(t, meta)
+    t = _strip_html(t)
+    t = _strip_annotations(t)
+    t = _script_and_width(t)
+    t = _drop_lines(t, meta)
+    t = _join_page_breaks(t)
+    t, records = _rebuild_tables(t)
+    t = t.sub(r"\n{3,}", "\n\n")
+    t = t.sub(r"^\n+|\n+$", "")
+    return CleanDoc(original, t, meta, _locate(t.text, records))
+
+
+def _locate(text: str, records: list[Record]) -> list[Record]:
+    """Find each rebuilt record in the final text (blank-line collapsing moved them)."""
+    found: list[Record] = []
+    cursor = 0
+    for r in records:
+        line = r.fields_text
+        at = text.find(line, cursor)
+        if at < 0:
+            continue
+        found.append(Record(r.fields, at, at + len(line)))
+        cursor = at + len(line)
+    return found

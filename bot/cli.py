@@ -44,6 +44,7 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
         for n, line in enumerate(sys.stdin, 1):
             if not line.strip():
                 continue
+            req = None
             try:
                 req = json.loads(line)
                 if not isinstance(req, dict):
@@ -72,6 +73,24 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_eval_retrieval(args: argparse.Namespace, settings: Settings) -> int:
+    from knowledge.evaluation import evaluate, load_gold
+
+    kb = ready_knowledge_base(settings)
+    kb.warm_up()
+    scores = evaluate(kb, load_gold(Path(args.gold)), tuple(args.modes.split(",")))
+    print(f"{'mode':<9} {'n':>4} {'R@1':>6} {'R@5':>6} {'MRR':>6} {'p50 ms':>7} {'p95 ms':>7}")
+    for s in scores:
+        lat = sorted(s.latencies)
+        p50, p95 = lat[len(lat) // 2] * 1000, lat[int(len(lat) * 0.95) - 1] * 1000
+        print(f"{s.mode:<9} {s.n:>4} {s.recall1:>6.3f} {s.recall5:>6.3f} {s.mrr:>6.3f} {p50:>7.1f} {p95:>7.1f}")
+    if args.misses:
+        for s in scores:
+            for m in s.misses:
+                print(f"{s.mode} miss {m['id']} rank={m['rank']} q={m['question']} | want={m['answer']} | top={m['top']}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="policybot", description="Chinese local metaverse policy answers, with citations.")
     p.add_argument("-v", "--verbose", action="store_true", help="log details to stderr")
@@ -88,6 +107,12 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--json", action="store_true", help="one JSON object")
     s.add_argument("--jsonl", action="store_true", help='read {"query": …, "region": …} lines from stdin')
     s.set_defaults(func=cmd_search)
+
+    s = sub.add_parser("eval-retrieval", help="Recall@1, Recall@5 and MRR on the retrieval gold set")
+    s.add_argument("--gold", default=str(Path(__file__).resolve().parent.parent / "tests" / "gold" / "retrieval.jsonl"))
+    s.add_argument("--modes", default="bm25,dense,rrf,weighted")
+    s.add_argument("--misses", action="store_true", help="list the questions answered below rank 5")
+    s.set_defaults(func=cmd_eval_retrieval)
     return p
 
 

@@ -42,6 +42,14 @@ class Chunk:
     def section_path(self) -> str:
         return " > ".join(self.section)
 
+    def dense_text(self, limit: int = 300) -> str:
+        """What the embedder sees: the nearest heading and the start of the text.
+
+        Embedding cost grows with length; BM25 sees the whole text and context.
+        """
+        head = self.section[-1][:40] if self.section else ""
+        return f"{head}\n{self.text}"[:limit] if head else self.text[:limit]
+
     def index_text(self, doc_title: str) -> str:
         """What the retrievers see: context (title, section, policy) plus the text."""
         head = " ".join(x for x in (doc_title, *self.section, f"《{self.policy}》" if self.policy else "") if x)
@@ -60,7 +68,8 @@ def heading_level(line: str) -> int:
         return 2
     if H_SUB.match(s) and short and len(s) <= 40:
         return 3
-    if len(s) <= 30 and s[-1] not in TERMINAL_END and not s.startswith(("发布单位", "资料来源")):
+    label_value = re.match(r"^[^：:]{1,12}[：:]\s*\S*\d", s)  # "颁布日期：2022年9月2日" is content
+    if len(s) <= 30 and s[-1] not in TERMINAL_END and not label_value:
         return 4
     return 0
 

@@ -62,6 +62,15 @@ class QueryExpander:
                 seen.append(t)
         return seen
 
+    def dense_query(self, question: str) -> str:
+        """The question for the embedder: folded, with canonical region names and English terms.
+
+        Kept short: embedding time grows with length.
+        """
+        q = fold(question)
+        extra = [t for t in self.terms(q) if self.gaz.canonical(t) or q.isascii()]
+        return f"{q} {' '.join(extra[:8])}" if extra else q
+
     def expand(self, question: str) -> str:
         q = fold(question)
         extra = self.terms(q)

@@ -1,6 +1,6 @@
 """Sanity checks for the PolicyBot data files in this folder.
 
-    python knowledge/data/check_data.py
+    python tests/data_checks.py
 
 Checks:
   regions.toml  - parses with tomllib; every region has name/level/parent/aliases;
@@ -21,7 +21,7 @@ import sys
 import tomllib
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
+HERE = Path(__file__).resolve().parent.parent / "knowledge" / "data"
 LEVELS = ("国家", "省", "市", "区县")
 HAN = re.compile(r"[\u3400-\u9fff]")
 

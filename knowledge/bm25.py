@@ -10,7 +10,10 @@ from collections.abc import Sequence
 from pathlib import Path
 
 DATA = Path(__file__).parent / "data"
-STOP = set("的 了 和 与 及 等 在 对 是 有 为 将 把 被 从 以 之 其 或 并 也 都 要 能 会 可 这 那 哪 些 个 吗 呢 啊 吧 么 什么 怎么 多少 哪些 如何 是否 一下 请问 我 你 他 们 我们 有没有 没有 还有 可以".split())
+STOP = set(
+    "的 了 和 与 及 等 在 对 是 有 为 将 把 被 从 以 之 其 或 并 也 都 要 能 会 可 这 那 哪 些 个 吗 呢 啊 吧 么 "
+    "什么 怎么 多少 哪些 如何 是否 一下 请问 我 你 他 们 我们 有没有 没有 还有 可以".split()
+)
 TOKEN_OK = re.compile(r"[\u4e00-\u9fff]|[A-Za-z]{2,}|\d")
 
 

@@ -49,7 +49,9 @@ def load_gold(path: Path) -> list[dict[str, Any]]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
-def evaluate(kb: KnowledgeBase, gold: list[dict[str, Any]], modes: tuple[str, ...] = ("bm25", "dense", "rrf", "weighted"), k: int = 10) -> list[RetrievalScore]:
+def evaluate(
+    kb: KnowledgeBase, gold: list[dict[str, Any]], modes: tuple[str, ...] = ("bm25", "dense", "rrf", "weighted"), k: int = 10
+) -> list[RetrievalScore]:
     out: list[RetrievalScore] = []
     for mode in modes:
         score = RetrievalScore(mode)
@@ -68,7 +70,14 @@ def evaluate(kb: KnowledgeBase, gold: list[dict[str, Any]], modes: tuple[str, ..
             if rank:
                 score.rr += 1.0 / rank
             if not rank or rank > 5:
-                score.misses.append({"id": g.get("id"), "question": g["question"], "answer": g["answer"], "rank": rank,
-                                     "top": hits[0].chunk.text[:60] if hits else ""})
+                score.misses.append(
+                    {
+                        "id": g.get("id"),
+                        "question": g["question"],
+                        "answer": g["answer"],
+                        "rank": rank,
+                        "top": hits[0].chunk.text[:60] if hits else "",
+                    }
+                )
         out.append(score)
     return out

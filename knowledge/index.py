@@ -322,9 +322,7 @@ class KnowledgeBase:
             docs = db.execute("SELECT source, title, path FROM documents").fetchall()
         finally:
             db.close()
-        self._chunks = [
-            Chunk(r[0], r[1], r[2], r[3], r[4], (r[5], r[6]), json.loads(r[7]), r[8], json.loads(r[9]), r[10]) for r in rows
-        ]
+        self._chunks = [Chunk(r[0], r[1], r[2], r[3], r[4], (r[5], r[6]), json.loads(r[7]), r[8], json.loads(r[9]), r[10]) for r in rows]
         self._titles = {d[0]: d[1] for d in docs}
         self._paths = {d[0]: d[2] for d in docs}
         self._bm25 = BM25([json.loads(r[11]) for r in rows])

@@ -175,7 +175,7 @@ def _drop_space(m: re.Match[str]) -> str:
     line_start = text.rfind("\n", 0, a) + 1
     line_end = text.find("\n", a)
     line = text[line_start : line_end if line_end >= 0 else len(text)]
-    if "\t" in line and "\t" in text[a:line_end if line_end >= 0 else len(text)]:
+    if "\t" in line and "\t" in text[a : line_end if line_end >= 0 else len(text)]:
         return m.group(0)
     if re.search(r"第[一二三四五六七八九十百零\d]+[章节条部分]$", text[max(line_start, a - 8) : a]):
         return " "
@@ -204,7 +204,9 @@ def _drop_lines(t: Tracked, meta: dict[str, str]) -> Tracked:
 
 def _is_heading(s: str) -> bool:
     return bool(
-        re.match(r"^(第[一二三四五六七八九十百零\d]+[章节条部分]|[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\d+[．.、]|附录|附件)", s)
+        re.match(
+            r"^(第[一二三四五六七八九十百零\d]+[章节条部分]|[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\d+[．.、]|附录|附件)", s
+        )
     )
 
 

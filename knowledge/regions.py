@@ -45,9 +45,7 @@ class Gazetteer:
         text_aliases = [a for a in self._alias if not a.isascii() and len(a) >= 2]
         ascii_aliases = [a for a in self._alias if a.isascii() and len(a) >= 3]
         self._text_rx = re.compile("|".join(re.escape(a) for a in sorted(text_aliases, key=len, reverse=True)))
-        self._ascii_rx = re.compile(
-            r"\b(?:" + "|".join(re.escape(a) for a in sorted(ascii_aliases, key=len, reverse=True)) + r")\b", re.I
-        )
+        self._ascii_rx = re.compile(r"\b(?:" + "|".join(re.escape(a) for a in sorted(ascii_aliases, key=len, reverse=True)) + r")\b", re.I)
         short = [a for a in self._alias if not a.isascii() and len(a) == 1]
         self._short_rx = re.compile("|".join(re.escape(a) for a in short)) if short else None
 
@@ -56,9 +54,7 @@ class Gazetteer:
     def default(cls) -> Gazetteer:
         with open(DATA / "regions.toml", "rb") as fh:
             raw = tomllib.load(fh)
-        return cls(
-            [Region(r["name"], r.get("level", ""), r.get("parent", ""), tuple(r.get("aliases", []))) for r in raw["region"]]
-        )
+        return cls([Region(r["name"], r.get("level", ""), r.get("parent", ""), tuple(r.get("aliases", []))) for r in raw["region"]])
 
     def canonical(self, name: str) -> str | None:
         """Canonical name of a region name or alias, or None."""
@@ -147,5 +143,5 @@ def _stands_alone(text: str, i: int) -> bool:
     cjk = re.compile(r"[\u4e00-\u9fff]")
     joiners = "的和与跟及、，,？?呢吗有在对"
     ok_before = not cjk.match(before) or before in joiners or i == 0
-    ok_after = not cjk.match(after) or after in joiners or after in "市区省地企"
+    ok_after = not cjk.match(after) or after in joiners or after in "市区省地企上"
     return ok_before and ok_after

@@ -56,6 +56,4 @@ def run_cli(args: list[str], home: Path, stdin: str | None = None, timeout: floa
     """Run the real console script in a subprocess."""
     env = dict(os.environ, POLICYBOT_HOME=str(home), POLICYBOT_ROOT=str(ROOT), POLICYBOT_SEEDS=str(SEEDS))
     exe = Path(sys.executable).with_name("policybot")
-    return subprocess.run(
-        [str(exe), *args], input=stdin, capture_output=True, text=True, env=env, cwd=ROOT, timeout=timeout, check=False
-    )
+    return subprocess.run([str(exe), *args], input=stdin, capture_output=True, text=True, env=env, cwd=ROOT, timeout=timeout, check=False)

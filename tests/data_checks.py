@@ -13,6 +13,7 @@ Checks:
                   English keys are lower-case.
 Exits non-zero on the first failed assertion; prints counts otherwise.
 """
+
 from __future__ import annotations
 
 import collections
@@ -41,7 +42,9 @@ def check_regions(path: Path) -> list[dict]:
             key = term if HAN.search(term) else term.casefold()
             assert key not in owner, (
                 f"name/alias {term!r} of {r['name']} already used by {owner[key]}"
-                if owner.get(key) != r["name"] else f"{term!r} repeated inside {r['name']}")
+                if owner.get(key) != r["name"]
+                else f"{term!r} repeated inside {r['name']}"
+            )
             owner[key] = r["name"]
     names = {r["name"] for r in regions}
     for r in regions:
@@ -59,7 +62,7 @@ def check_regions(path: Path) -> list[dict]:
             cur = par
     provinces = [r for r in regions if r["level"] == "省"]
     assert len(provinces) == 34, f"expected 34 province-level divisions, got {len(provinces)}"
-    assert all(r["parent"] == "" for r in provinces), "province-level divisions must have parent \"\""
+    assert all(r["parent"] == "" for r in provinces), 'province-level divisions must have parent ""'
     assert by_name["南京市"]["aliases"].count("宁") == 1, "宁 must be an alias of 南京市"
     return regions
 
@@ -76,8 +79,7 @@ def check_userdict(path: Path, regions: list[dict]) -> list[tuple[str, int, str]
         assert word not in seen, f"userdict line {n}: duplicate word {word!r}"
         seen.add(word)
         rows.append((word, int(freq), tag))
-    missing = [t for r in regions for t in [r["name"], *r["aliases"]]
-               if HAN.search(t) and len(t) >= 2 and " " not in t and t not in seen]
+    missing = [t for r in regions for t in [r["name"], *r["aliases"]] if HAN.search(t) and len(t) >= 2 and " " not in t and t not in seen]
     assert not missing, f"region terms missing from userdict: {missing[:20]}"
     return rows
 
@@ -98,8 +100,7 @@ def main() -> int:
     regions = check_regions(HERE / "regions.toml")
     levels = collections.Counter(r["level"] for r in regions)
     n_alias = sum(len(r["aliases"]) for r in regions)
-    print(f"regions.toml : {len(regions)} regions "
-          f"({', '.join(f'{lv} {levels[lv]}' for lv in LEVELS)}), {n_alias} aliases")
+    print(f"regions.toml : {len(regions)} regions ({', '.join(f'{lv} {levels[lv]}' for lv in LEVELS)}), {n_alias} aliases")
     rows = check_userdict(HERE / "userdict.txt", regions)
     tags = collections.Counter(t for _, _, t in rows)
     print(f"userdict.txt : {len(rows)} entries (tags: {dict(tags.most_common())})")

@@ -26,22 +26,25 @@ def test_seeds_are_byte_for_byte_copies() -> None:
         assert f.read_bytes() == (shared / f.name).read_bytes(), f.name
 
 
-@pytest.mark.parametrize("pattern,what", [
-    (r"<[a-zA-Z/!][^>]*>", "HTML tags"),
-    (r"\[(?:bookmark|image):", "bookmark/image tags"),
-    (r"[{};]\s*$|&#\d+;|appendQr|font-size", "CSS"),
-    (r"[\u4e00-\u9fff]\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]+\)", "pinyin annotations"),
-    (r"(?m)^.{2,60}\t\d{1,3}$", "table-of-contents lines"),
-    (r"(?m)^(?:图|表)\s*\d+(?:-\d+)?\S{0,40}$", "figure captions"),
-    (r"(?m)^资料来源", "source lines"),
-    (r"责任编辑|尽在新浪财经APP", "editor lines and promotion"),
-    (r"(?m)^目\s*录$", "TOC heading"),
-    ("\u3000", "full-width spaces"),
-])
+@pytest.mark.parametrize(
+    "pattern,what",
+    [
+        (r"<[a-zA-Z/!][^>]*>", "HTML tags"),
+        (r"\[(?:bookmark|image):", "bookmark/image tags"),
+        (r"[{};]\s*$|&#\d+;|appendQr|font-size", "CSS"),
+        (r"[\u4e00-\u9fff]\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]+\)", "pinyin annotations"),
+        (r"(?m)^.{2,60}\t\d{1,3}$", "table-of-contents lines"),
+        (r"(?m)^(?:图|表)\s*\d+(?:-\d+)?\S{0,40}$", "figure captions"),
+        (r"(?m)^资料来源", "source lines"),
+        (r"责任编辑|尽在新浪财经APP", "editor lines and promotion"),
+        (r"(?m)^目\s*录$", "TOC heading"),
+        ("\u3000", "full-width spaces"),
+    ],
+)
 def test_no_mess_survives(cleaned: dict, pattern: str, what: str) -> None:
     for name, doc in cleaned.items():
         m = re.search(pattern, doc.text)
-        assert m is None, f"{what} left in {name}: {doc.text[max(0, m.start() - 20):m.end() + 20]!r}"
+        assert m is None, f"{what} left in {name}: {doc.text[max(0, m.start() - 20) : m.end() + 20]!r}"
 
 
 def test_page_breaks_are_joined(cleaned: dict) -> None:
@@ -116,12 +119,15 @@ def _width(s: str) -> str:
     return unicodedata.normalize("NFKC", s).replace(",", "，").replace(";", "；").replace(":", "：").replace("(", "（").replace(")", "）")
 
 
-@pytest.mark.parametrize("data,message", [
-    (b"", "empty"),
-    (b"   \n\n", "empty"),
-    (b"abc\x00\x01\x02def" * 10, "binary"),
-    (bytes(range(0x80, 0x100)) * 4, "not UTF-8"),
-])
+@pytest.mark.parametrize(
+    "data,message",
+    [
+        (b"", "empty"),
+        (b"   \n\n", "empty"),
+        (b"abc\x00\x01\x02def" * 10, "binary"),
+        (bytes(range(0x80, 0x100)) * 4, "not UTF-8"),
+    ],
+)
 def test_decode_rejects_bad_bytes(data: bytes, message: str) -> None:
     with pytest.raises(BadDocument, match=message):
         decode(data)

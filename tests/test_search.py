@@ -81,11 +81,13 @@ def test_cli_search_json_and_jsonl(built_home: Path) -> None:
     assert r.returncode == 0, r.stderr
     out = json.loads(r.stdout)
     assert len(out["results"]) == 2 and {"text", "source", "section", "score", "span"} <= set(out["results"][0])
-    lines = "\n".join([
-        json.dumps({"query": "南京产业规模"}, ensure_ascii=False),
-        "not json",
-        json.dumps({"query": "产业基金", "region": "厦门"}, ensure_ascii=False),
-    ])
+    lines = "\n".join(
+        [
+            json.dumps({"query": "南京产业规模"}, ensure_ascii=False),
+            "not json",
+            json.dumps({"query": "产业基金", "region": "厦门"}, ensure_ascii=False),
+        ]
+    )
     r = run_cli(["search", "--jsonl"], built_home, stdin=lines)
     assert r.returncode == 0, r.stderr
     rows = [json.loads(x) for x in r.stdout.splitlines()]

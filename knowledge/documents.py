@@ -19,7 +19,10 @@ from pathlib import Path
 from knowledge.normalize import CleanDoc
 from knowledge.regions import Gazetteer
 
-POLICY_WORDS = "行动计划|行动方案|实施方案|工作方案|办法|若干政策|若干措施|扶持政策|政策措施|规划|工作要点|通知|意见|措施|条例|纲要|细则|规定|指引|方案|计划|政策"
+POLICY_WORDS = (
+    "行动计划|行动方案|实施方案|工作方案|办法|若干政策|若干措施|扶持政策|政策措施|规划|工作要点|"
+    "通知|意见|措施|条例|纲要|细则|规定|指引|方案|计划|政策"
+)
 TITLE = re.compile(rf"《([^《》\n]{{4,80}}?(?:{POLICY_WORDS})[^《》\n]{{0,30}}?)》")
 DATE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 ISSUE_VERB = re.compile(r"(?:联合)?(?:发布|印发|出台|公布|颁布|推出|制定)")

@@ -56,21 +56,38 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
                 _out({"query": req.get("query") if isinstance(req, dict) else None, "results": [], "error": str(exc)})
         return 0
     if not args.query:
-        print("give a query, or --jsonl to read queries from stdin", file=sys.stderr)
-        return 2
+        if not sys.stdin.isatty():
+            print("give a query, or --jsonl to read queries from stdin", file=sys.stderr)
+            return 2
+        print("Type a question about local metaverse policies (empty line or Ctrl-D to quit).")
+        while True:
+            try:
+                query = input("search> ").strip()
+            except EOFError:
+                return 0
+            if not query:
+                return 0
+            try:
+                _print_hits(kb.search(query, region=args.region, k=args.k), args.region)
+            except KnowledgeError as exc:
+                print(f"sorry: {exc}")
     hits = kb.search(args.query, region=args.region, k=args.k)
     if args.json:
         _out({"query": args.query, "results": [h.to_json() for h in hits]})
         return 0
+    _print_hits(hits, args.region)
+    return 0
+
+
+def _print_hits(hits: list, region: str | None) -> None:
     if not hits:
-        print("no matching passages" + (f" in {args.region}" if args.region else ""))
+        print("no matching passages" + (f" in {region}" if region else ""))
     for rank, h in enumerate(hits, 1):
         c = h.chunk
         print(f"[{rank}] {h.score:.4f}  {c.source}  chars {c.span[0]}–{c.span[1]}  regions: {'、'.join(c.regions)}")
         print(f"    {h.title} > {c.section_path}" if c.section else f"    {h.title}")
         print("    " + c.text.replace("\n", "\n    "))
         print()
-    return 0
 
 
 def cmd_eval_retrieval(args: argparse.Namespace, settings: Settings) -> int:

@@ -159,6 +159,8 @@ def chunk_document(
             _record_policy(policies, c) or (in_text[0] if len(set(in_text)) == 1 else doc_policy),
         )
         names = gaz.most_specific(gaz.names_in(" ".join(c.section) + " " + c.text))
+        if len(names) > 1 and "中国" in names:  # "国内", "全国" next to a real place add nothing
+            names.remove("中国")
         if not names and c.policy in by_title and by_title[c.policy].region:
             names = [by_title[c.policy].region]
         c.regions = names or list(info.regions)

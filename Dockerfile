@@ -1,0 +1,13 @@
+# PolicyBot: the same install steps as ./setup.sh, in an image.
+FROM python:3.11-slim
+WORKDIR /app
+COPY pyproject.toml README.md ./
+COPY bot ./bot
+COPY knowledge ./knowledge
+COPY prompts ./prompts
+COPY seeds ./seeds
+RUN python -m pip install --no-cache-dir .
+ENV POLICYBOT_HOME=/data POLICYBOT_SEEDS=/app/seeds POLICYBOT_ROOT=/app
+VOLUME /data
+RUN policybot ingest /app/seeds
+CMD ["policybot", "search"]

@@ -240,7 +240,7 @@ def _cells(line: Tracked) -> list[Tracked]:
     for part in line.text.split("\t"):
         cells.append(line.slice(pos, pos + len(part)))
         pos += len(part) + 1
-    return [c for c in cells]
+    return cells
 
 
 def _strip_tracked(c: Tracked) -> Tracked:

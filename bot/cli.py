@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 from pathlib import Path
 
@@ -90,6 +91,91 @@ def _print_hits(hits: list, region: str | None) -> None:
         print()
 
 
+FACT_COLUMNS = {
+    "target": ["region", "year", "metric", "figure", "policy"],
+    "statistic": ["region", "year", "metric", "figure"],
+    "measure": ["region", "category", "metric", "figure", "ratio", "beneficiary", "condition", "policy"],
+    "scenario": ["region", "domain", "places", "policy"],
+    "technology": ["region", "technology", "policy"],
+    "policy": ["region", "level", "title", "issuer", "date", "period", "status"],
+}
+
+
+def _figure(row: dict) -> str:
+    unit = row.get("unit") or ""
+    if row.get("low") is not None and row.get("high") is not None:
+        text = f"{_num(row['low'])}~{_num(row['high'])}{unit}"
+    elif row.get("value") is not None:
+        text = f"{_num(row['value'])}{unit}"
+    else:
+        return ""
+    q = row.get("qualifier") or ""
+    if q in ("以上", "左右"):
+        return text + q
+    return f"{q}{text}" if q else text
+
+
+def _num(v: float | int) -> str:
+    return str(int(v)) if float(v).is_integer() else str(v)
+
+
+def _cell(row: dict, col: str) -> str:
+    if col == "figure":
+        return _figure(row)
+    v = row.get(col)
+    if col == "ratio" and v is not None:
+        return f"{_num(round(v * 100, 4))}%"
+    if isinstance(v, list):
+        return "、".join(map(str, v))
+    return "" if v is None else str(v)
+
+
+def cmd_facts(args: argparse.Namespace, settings: Settings) -> int:
+    kb = ready_knowledge_base(settings)
+    store = kb.facts()
+    kinds = [args.kind] if args.kind else list(FACT_COLUMNS)
+    rows = [(k, r) for k in kinds for r in store.query(k, region=args.region, year=args.year)]
+    if args.json:
+        for kind, r in rows:
+            _out({"kind": kind, **{k: v for k, v in r.items() if k != "kind"}})
+        return 0
+    if args.csv:
+        import csv
+
+        cols = ["kind", *dict.fromkeys(c for k in kinds for c in FACT_COLUMNS[k]), "source", "quote", "span", "sources"]
+        w = csv.writer(sys.stdout)
+        w.writerow(cols)
+        for kind, r in rows:
+            ev = r.get("evidence") or [{}]
+            extra = {
+                "kind": kind,
+                "source": ev[0].get("source", ""),
+                "quote": ev[0].get("quote", ""),
+                "span": "-".join(map(str, ev[0].get("span", []))),
+                "sources": len(ev),
+            }
+            w.writerow([extra[c] if c in extra else (_cell(r, c) if c in FACT_COLUMNS[kind] else "") for c in cols])
+        return 0
+    if not rows:
+        where = f" for {args.region}" if args.region else ""
+        print(
+            f"no facts{where}" + (f" in {args.year}" if args.year else "") + "; try `policybot facts --kind policy` to see what is covered"
+        )
+        return 0
+    for kind in kinds:
+        part = [r for k, r in rows if k == kind]
+        if not part:
+            continue
+        print(f"== {kind} ({len(part)}) ==")
+        for r in part:
+            cells = [c for c in (_cell(r, col) for col in FACT_COLUMNS[kind]) if c]
+            ev = r.get("evidence") or []
+            src = ", ".join(sorted({e["source"].rsplit("/", 1)[-1][:3] for e in ev}))
+            print(" | ".join(cells) + (f"  [{src}]" if src else ""))
+        print()
+    return 0
+
+
 def cmd_eval_retrieval(args: argparse.Namespace, settings: Settings) -> int:
     from knowledge.evaluation import evaluate, load_gold
 
@@ -125,6 +211,15 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--jsonl", action="store_true", help='read {"query": …, "region": …} lines from stdin')
     s.set_defaults(func=cmd_search)
 
+    s = sub.add_parser("facts", help="the fact table: targets, measures, scenarios, technologies, policies, statistics")
+    s.add_argument("--region", help="a region and the places inside it (上海 includes 宝山区)")
+    s.add_argument("--kind", choices=list(FACT_COLUMNS))
+    s.add_argument("--year", type=int)
+    out = s.add_mutually_exclusive_group()
+    out.add_argument("--json", action="store_true", help="one JSON object per fact, with its evidence list")
+    out.add_argument("--csv", action="store_true", help="CSV for a spreadsheet (first evidence quote per row)")
+    s.set_defaults(func=cmd_facts)
+
     s = sub.add_parser("eval-retrieval", help="Recall@1, Recall@5 and MRR on the retrieval gold set")
     s.add_argument("--gold", default=str(Path(__file__).resolve().parent.parent / "tests" / "gold" / "retrieval.jsonl"))
     s.add_argument("--modes", default="bm25,dense,rrf,weighted")
@@ -147,6 +242,9 @@ def main(argv: list[str] | None = None) -> int:
         log.error("%s failed: %s", args.command, exc)
         print(f"error: {exc}", file=sys.stderr)
         return 1
+    except BrokenPipeError:  # the reader (head, less) went away
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except KeyboardInterrupt:
         print("interrupted; the previous index is unchanged", file=sys.stderr)
         return 130

@@ -28,6 +28,7 @@ from knowledge.bm25 import BM25, Tokenizer
 from knowledge.chunking import Chunk, chunk_document
 from knowledge.documents import DocumentInfo, Policy, describe, find_policies, load_catalogue
 from knowledge.errors import BadDocument, BadQuery, IndexUnavailable
+from knowledge.factstore import FactStore
 from knowledge.normalize import CleanDoc, clean, decode
 from knowledge.query import QueryExpander
 from knowledge.regions import Gazetteer
@@ -36,6 +37,7 @@ log = logging.getLogger(__name__)
 
 SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm", ".text"}
 COLLECTION = "policy_chunks"
+FACTS = "facts.sqlite"
 SCHEMA_VERSION = 1
 
 
@@ -184,6 +186,8 @@ class KnowledgeBase:
         self._client: Any = None
         self._originals: dict[str, str] = {}
         self._qcache: dict[str, Any] = {}  # question -> embedding; groups repeat questions
+        self._facts: FactStore | None = None
+        self._facts_gen = ""
 
     # ---------- generations ----------
     def current(self) -> Path | None:
@@ -287,6 +291,8 @@ class KnowledgeBase:
                 )
             for p in todo:
                 _store_document(db, p, self.tokenizer)
+            with FactStore(work / FACTS, self.gaz) as facts:
+                facts.add(todo)
             report.chunks = len(all_chunks)
             db.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('embedder', ?)", (json.dumps(self._embedder_id()),))
             db.commit()
@@ -335,6 +341,36 @@ class KnowledgeBase:
         self.load()
         self.tokenizer.warm_up()
         self.embedder.embed_query(["预热"])
+
+    def facts(self) -> FactStore:
+        """The fact table of the live generation (rebuilt from the files if missing or stale)."""
+        live = self.current()
+        if live is None:
+            raise IndexUnavailable("no index yet: run `policybot ingest seeds/` first")
+        if self._facts is not None and self._facts_gen == live.name:
+            return self._facts
+        path = live / FACTS
+        if not path.exists() or _stale(path, self.gaz):
+            self._rebuild_facts(live)
+        if self._facts is not None:
+            self._facts.close()
+        self._facts, self._facts_gen = FactStore(path, self.gaz), live.name
+        return self._facts
+
+    def _rebuild_facts(self, live: Path) -> None:
+        """Re-read every document of a generation and write its fact table atomically."""
+        with self._lock():
+            docs: list[Processed] = []
+            for row in self.documents():
+                path = Path(row["path"])
+                try:
+                    docs.append(self.processor.process(path, row["source"], self.processor.read(path)))
+                except (OSError, BadDocument) as exc:
+                    log.error("fact table: cannot re-read %s: %s", row["source"], exc)
+            tmp = live / f"{FACTS}.{os.getpid()}.tmp"
+            with FactStore(tmp, self.gaz) as facts:
+                facts.rebuild(docs)
+            os.replace(tmp, live / FACTS)
 
     def clear_cache(self) -> None:
         """Forget cached question embeddings (benchmarks measure cold questions)."""
@@ -569,6 +605,14 @@ def _store_document(db: sqlite3.Connection, p: Processed, tokenizer: Tokenizer) 
             for x in p.policies
         ],
     )
+
+
+def _stale(path: Path, gaz: Gazetteer) -> bool:
+    try:
+        with FactStore(path, gaz) as facts:
+            return facts.needs_rebuild
+    except IndexUnavailable:
+        return True
 
 
 def _known_hashes(db_path: Path) -> dict[str, str]:

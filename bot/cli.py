@@ -13,8 +13,10 @@ import os
 import sys
 from pathlib import Path
 
+from bot.answer import Answer
+from bot.figures import figure_text, percent
 from bot.settings import Settings
-from bot.wiring import build_knowledge_base, ready_knowledge_base, tqdm_progress
+from bot.wiring import build_engine, build_knowledge_base, ready_knowledge_base, tqdm_progress
 from knowledge.errors import KnowledgeError
 
 log = logging.getLogger("policybot")
@@ -101,30 +103,12 @@ FACT_COLUMNS = {
 }
 
 
-def _figure(row: dict) -> str:
-    unit = row.get("unit") or ""
-    if row.get("low") is not None and row.get("high") is not None:
-        text = f"{_num(row['low'])}~{_num(row['high'])}{unit}"
-    elif row.get("value") is not None:
-        text = f"{_num(row['value'])}{unit}"
-    else:
-        return ""
-    q = row.get("qualifier") or ""
-    if q in ("以上", "左右"):
-        return text + q
-    return f"{q}{text}" if q else text
-
-
-def _num(v: float | int) -> str:
-    return str(int(v)) if float(v).is_integer() else str(v)
-
-
 def _cell(row: dict, col: str) -> str:
     if col == "figure":
-        return _figure(row)
+        return figure_text(row)
     v = row.get(col)
-    if col == "ratio" and v is not None:
-        return f"{_num(round(v * 100, 4))}%"
+    if col == "ratio":
+        return percent(v)
     if isinstance(v, list):
         return "、".join(map(str, v))
     return "" if v is None else str(v)
@@ -194,6 +178,97 @@ def cmd_eval_retrieval(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _render_answer(answer: Answer) -> str:
+    lines = [answer.answer]
+    if answer.citations:
+        lines.append("")
+        lines.append("来源 / Sources:")
+        for c in answer.citations:
+            where = " · ".join(x for x in (c.title, c.section) if x)
+            lines.append(f"[{c.n}] {where} · {c.source}")
+            lines.append(f"    “{c.quote}”")
+    return "\n".join(lines)
+
+
+def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
+    engine = build_engine(settings)
+    answer = engine.answer(" ".join(args.question), args.session)
+    if args.json:
+        _out(answer.to_json())
+    else:
+        print(_render_answer(answer))
+    return 0
+
+
+def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
+    engine = build_engine(settings)
+    if args.jsonl:
+        for n, line in enumerate(sys.stdin, 1):
+            if not line.strip():
+                continue
+            try:
+                req = json.loads(line)
+                if not isinstance(req, dict):
+                    raise ValueError("each line must be a JSON object")
+                answer = engine.answer(req.get("question", ""), str(req.get("session") or "default"))
+                _out(answer.to_json())
+            except ValueError as exc:
+                log.error("chat --jsonl line %d: %s", n, exc)
+                _out(
+                    {
+                        "answer": '无法读取这一行：请每行发送一个 JSON 对象 {"question": …, "session": …}',
+                        "found": False,
+                        "citations": [],
+                        "facts": [],
+                        "intent": "bad_input",
+                        "slots": {},
+                        "error": str(exc),
+                    }
+                )
+        return 0
+    session = args.session
+    interactive = sys.stdin.isatty()
+    if interactive:
+        print("PolicyBot — 问各地元宇宙产业政策（目标、补贴、场景、技术、发布单位…）。/reset 重新开始，/quit 退出。")
+    while True:
+        try:
+            question = input("你> " if interactive else "")
+        except EOFError:
+            return 0
+        if question.strip() in ("/quit", "/exit"):
+            return 0
+        if question.strip() == "/reset":
+            engine.reset(session)
+            print("好的，重新开始。")
+            continue
+        if not question.strip() and not interactive:
+            continue
+        print(_render_answer(engine.answer(question, session)))
+        print()
+
+
+def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.evaluation import evaluate, load_cases
+
+    engine = build_engine(settings)
+    report = evaluate(engine, load_cases(Path(args.gold)))
+    print(f"{'intent':<13} {'turns':>5} {'passed':>7} {'intent ok':>9}")
+    for intent, (n, ok, recog) in report.by_intent().items():
+        print(f"{intent:<13} {n:>5} {ok / n:>7.1%} {recog / n:>9.1%}")
+    turns = report.turns
+    found_turns = [t for t in turns if t.intent_expected not in ("out_of_scope", "greeting")]
+    p50, p95 = report.latency()
+    print(f"all           {len(turns):>5} {report.pass_rate:>7.1%}")
+    print(f"citation accuracy: {sum(t.cited_ok for t in found_turns) / max(1, len(found_turns)):.1%}")
+    print(f"numbers not found in their citations: {sum(len(t.uncited_numbers) for t in turns)}")
+    print(f"latency: p50 {p50:.1f} ms, p95 {p95:.1f} ms")
+    if args.failures:
+        for t in turns:
+            if not t.passed:
+                print(f"FAIL {t.case} [{t.intent_expected}→{t.intent_got}] {t.question} :: {'; '.join(t.problems)} :: {t.answer[:160]}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="policybot", description="Chinese local metaverse policy answers, with citations.")
     p.add_argument("-v", "--verbose", action="store_true", help="log details to stderr")
@@ -219,6 +294,22 @@ def build_parser() -> argparse.ArgumentParser:
     out.add_argument("--json", action="store_true", help="one JSON object per fact, with its evidence list")
     out.add_argument("--csv", action="store_true", help="CSV for a spreadsheet (first evidence quote per row)")
     s.set_defaults(func=cmd_facts)
+
+    s = sub.add_parser("ask", help="answer one question, with sources")
+    s.add_argument("question", nargs="+")
+    s.add_argument("--session", default="cli", help="conversation id (follow-ups carry over)")
+    s.add_argument("--json", action="store_true", help="the Answer JSON object")
+    s.set_defaults(func=cmd_ask)
+
+    s = sub.add_parser("chat", help="interactive conversation; --jsonl for one JSON request per line")
+    s.add_argument("--session", default="chat", help="conversation id")
+    s.add_argument("--jsonl", action="store_true", help='read {"question": …, "session": …} lines, write one Answer per line')
+    s.set_defaults(func=cmd_chat)
+
+    s = sub.add_parser("eval", help="run the answer gold set: accuracy per intent, citations, uncited numbers, latency")
+    s.add_argument("--gold", default=str(Path(__file__).resolve().parent.parent / "tests" / "gold" / "answers.jsonl"))
+    s.add_argument("--failures", action="store_true", help="list failing turns")
+    s.set_defaults(func=cmd_eval)
 
     s = sub.add_parser("eval-retrieval", help="Recall@1, Recall@5 and MRR on the retrieval gold set")
     s.add_argument("--gold", default=str(Path(__file__).resolve().parent.parent / "tests" / "gold" / "retrieval.jsonl"))

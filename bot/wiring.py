@@ -5,7 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from bot.settings import Settings
+from bot.compose import Composer
+from bot.engine import AnswerEngine
+from bot.router import Router
+from bot.sessions import SessionStore
+from bot.settings import PROJECT, Settings
 from knowledge.embeddings import make_embedder
 from knowledge.index import KnowledgeBase
 
@@ -33,3 +37,24 @@ def ready_knowledge_base(settings: Settings) -> KnowledgeBase:
     kb = build_knowledge_base(settings)
     kb.ensure(settings.seeds, tqdm_progress)
     return kb
+
+
+def build_engine(settings: Settings, *, warm: bool = True) -> AnswerEngine:
+    """The answer core, wired: knowledge base (built from the seeds if needed), router, composer, sessions."""
+    kb = ready_knowledge_base(settings)
+    rephraser = None
+    if settings.llm_base_url:
+        from bot.llm import Rephraser
+
+        rephraser = Rephraser(settings.llm_base_url, settings.llm_api_key, settings.llm_model, settings.llm_timeout_s)
+    engine = AnswerEngine(
+        kb,
+        Router(kb.gaz, kb.expander),
+        Composer(PROJECT / "prompts"),
+        SessionStore(settings.home / "sessions.sqlite", settings.session_ttl_hours * 3600),
+        max_question_chars=settings.max_question_chars,
+        rephraser=rephraser,
+    )
+    if warm:
+        engine.warm_up()
+    return engine

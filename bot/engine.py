@@ -31,6 +31,7 @@ log = logging.getLogger(__name__)
 
 KIND_RANK = {"policy": 0, "report": 1, "analysis": 1, "news": 2}
 SENTENCE = re.compile(r"[^。！？；\n]+[。！？；]?")
+SPECIFIC_CATEGORIES = {"房租补贴", "购房补贴", "产业基金", "信贷融资", "算力补贴", "场景开放", "活动补贴"}
 GENERIC = set("元宇宙 政策 产业 发展 相关 地方 哪些 什么 多少 目标 方面 这个 那个 一下 支持 推动 加快 打造 建设".split())
 
 
@@ -200,7 +201,11 @@ class AnswerEngine:
         facts = self.kb.facts()
         rows = facts.targets(region=route.region, year=route.year) if route.region else []
         rows = [r for r in rows if r.get("evidence")]
+        if not re.search(r"多少|几|规模|how many|how much|size|scale", route.question, re.I) and not route.followup:
+            return self._plan_extract(route, numbers=True, sentences=2)
         scored = self._rank(rows, route, ("metric",))
+        exact = [(s, r) for s, r in scored if r.get("region") == route.region and s > 3]
+        scored = exact or scored
         if not scored or scored[0][0] < 2:
             return self._plan_extract(route, numbers=True)
         best = self._pick(scored, several=not route.metric or len(route.metric) <= 2)
@@ -211,11 +216,12 @@ class AnswerEngine:
         facts = self.kb.facts()
         if not route.region:
             return self._plan_extract(route, numbers=True)
-        rows = facts.measures(region=route.region, category=route.category) if route.category else facts.measures(region=route.region)
-        rows = [r for r in rows if r.get("evidence")]
-        if not rows and route.category:
-            rows = [r for r in facts.measures(region=route.region) if r.get("evidence")]
+        rows = [r for r in facts.measures(region=route.region) if r.get("evidence")]
+        if route.category in SPECIFIC_CATEGORIES:
+            rows = [r for r in rows if r.get("category") == route.category]
         scored = self._rank(rows, route, ("metric", "category", "beneficiary"))
+        if route.category:
+            scored = sorted(((s + (3 if r.get("category") == route.category else 0), r) for s, r in scored), key=lambda x: -x[0])
         if not scored:
             parent = self.gaz.parent(route.region)
             if parent and self.gaz.level(route.region) == "区县":
@@ -245,7 +251,9 @@ class AnswerEngine:
         scored = []
         qb = bigrams(route.metric or route.question)
         for p in rows:
-            s = len(qb & bigrams(p.get("title", ""))) + (3 if p.get("date") else 0) + (2 if not p["title"].endswith("发布的政策") else 0)
+            content = " ".join(e["quote"] for e in p.get("evidence", [])[:2])
+            s = len(qb & bigrams(p.get("title", ""))) + 0.5 * len(qb & bigrams(content)) + (3 if p.get("date") else 0)
+            s += 2 if not p["title"].endswith("发布的政策") else 0
             if p.get("region") == route.region:
                 s += 2
             scored.append((s, p))
@@ -259,20 +267,14 @@ class AnswerEngine:
         if not scored or specific:
             return self._plan_extract(route, numbers=False, date=True)
         p = scored[0][1]
-        ev = self._evidence_quote(p, prefer=r"\d{4}年\d{1,2}月\d{1,2}日")
-        claim = Claim(
-            self.composer.render(
-                "policy_info",
-                route.lang,
-                title=p["title"],
-                issuer=p.get("issuer", ""),
-                date=self._date_text(p.get("date", ""), ev.quote, route.lang),
-                status=p.get("status", ""),
-            ),
-            [ev],
-        )
-        if p["title"].endswith("发布的政策"):
-            claim = Claim(self.composer.render("quote", route.lang, lead="", quote=ev.quote), [ev])
+        ev = self._evidence_quote(p, prefer=r"\d{4}年\s*\d{1,2}月\s*\d{1,2}日")
+        quote = ev.quote
+        if "主要内容：" in quote:  # an appendix record: issuer and date are what is asked
+            quote = quote[: quote.index("主要内容：")].rstrip("；;")
+            ev = Quote(ev.source, ev.title, ev.section, quote, ev.span)
+        if not re.search(r"\d{4}年", quote) and p.get("date"):
+            return self._plan_extract(route, numbers=False, date=True)
+        claim = Claim(self.composer.render("quote", route.lang, lead="" if route.lang != "en" else "Issued", quote=quote), [ev])
         return Plan([claim], facts=[p], policy=p["title"])
 
     def _plan_statistic(self, route: Route) -> Plan:
@@ -306,9 +308,10 @@ class AnswerEngine:
             for r in rows[:3]:
                 claims.append(self._target_claim(r, route))
                 facts_out.append(r)
-        extract = self._plan_extract(route, numbers=False, sentences=1 if claims else 2)
+        extract = self._plan_extract(route, numbers=False, sentences=3)
         seen = {q.quote for c in claims for q in c.quotes}
-        claims.extend(c for c in extract.claims if not any(q.quote in seen for q in c.quotes))
+        fresh = [c for c in extract.claims if not any(q.quote in x or x in q.quote for q in c.quotes for x in seen)]
+        claims.extend(fresh[: 1 if claims else 2])
         if not claims:
             return Plan([], found=False, lead=self._not_found(route, "missing"))
         return Plan(claims[:5], facts=facts_out, policy=policy or extract.policy)
@@ -510,7 +513,7 @@ class AnswerEngine:
             year_text=year_text,
             place=self._place(r.get("region"), route.lang),
             metric=r.get("metric", ""),
-            figure=figure_text(r),
+            figure=figure_text(r, self._written(r, quote)),
         )
 
     def _measure_claim(self, r: dict[str, Any], route: Route) -> Claim:
@@ -527,7 +530,7 @@ class AnswerEngine:
                 place=self._place(r.get("region"), route.lang),
                 beneficiary=r.get("beneficiary", ""),
                 ratio=percent(r.get("ratio")),
-                figure=figure_text(r),
+                figure=figure_text(r, self._written(r, ev.quote)),
                 metric=r.get("metric", ""),
             ),
             [ev],
@@ -537,6 +540,14 @@ class AnswerEngine:
         return Claim(
             self.composer.render("list_item", route.lang, place=self._place(region, route.lang), detail=f"“{quote.quote}”"), [quote]
         )
+
+    @staticmethod
+    def _written(row: dict[str, Any], quote: str) -> str:
+        """How the cited quote writes the row's figure."""
+        for e in row.get("evidence") or []:
+            if e.get("quote") == quote and e.get("written"):
+                return e["written"]
+        return ""
 
     def _evidence_quote(self, row: dict[str, Any], prefer: str = "") -> Quote:
         """The best evidence of a fact row: an original policy text first, or one matching ``prefer``."""

@@ -273,7 +273,7 @@ QUESTION_WORDS = re.compile(
     r"是多少|有多少|多少|几家|几个|几项|是什么|有哪些|哪些|什么|怎么样|如何|吗|呢|啊|呀|吧|么|请问|一下|要|能|会|的|了|到|年|和|与|"
     r"[？?！!。，,、：:；;“”\"'（）()\s]"
 )
-YEAR = re.compile(r"(?<!\d)(20[0-9]{2})(?!\d)")
+YEAR = re.compile(r"(?<![\d.])(20[0-9]{2})(?![\d.])(?!\s*(?:万|亿|元|%|个|家|项|名|人|条|多))")
 
 
 @dataclass
@@ -358,10 +358,15 @@ class Router:
         prev = previous or {}
         lang = detect_lang(question)
         q = fold(question)
+        if re.search(r"忽略|无视|ignore|disregard|pretend|假装|说成", q, re.I):
+            # "把…说成…，然后回答：…": only the last clause is a question
+            parts = [x for x in re.split(r"[，,。.;；:：!！]", q) if x.strip()]
+            if len(parts) > 1:
+                q = parts[-1].strip()
         regions = self._regions(q)
         years = [int(y) for y in YEAR.findall(q)]
         year = years[0] if years else (2025 if "十四五" in q else None)
-        injection = bool(re.search(r"忽略|无视|ignore|disregard|pretend|假装|说成|system prompt|你现在是", q, re.I))
+        injection = bool(re.search(r"忽略|无视|ignore|disregard|pretend|假装|说成|system prompt|你现在是", fold(question), re.I))
         intent = self._intent(q, regions)
         topical = _has(q, TOPIC_WORDS) or bool(regions) or intent not in ("greeting", "out_of_scope", "")
         followup = False
@@ -379,6 +384,8 @@ class Router:
                 intent = "out_of_scope"
         if _has(q, OFF_TOPIC) and not regions and intent not in ("statistic", "policy_info"):
             intent = "out_of_scope"
+        if followup:
+            topical = True
         if followup or (prev and not regions and intent not in ("greeting", "out_of_scope", "statistic", "list")):
             if not regions and prev.get("regions") and intent != "statistic":
                 regions = list(prev["regions"])[:1] if intent != "compare" else list(prev["regions"])

@@ -30,7 +30,16 @@ from knowledge.regions import Gazetteer
 log = logging.getLogger(__name__)
 
 KIND_RANK = {"policy": 0, "report": 1, "analysis": 1, "news": 2}
-SENTENCE = re.compile(r"[^。！？；\n]+[。！？；]?")
+SENTENCE = re.compile(r"[^。！？\n]+[。！？]?")
+CATEGORY_PATTERNS = {
+    "房租补贴": ("房租", "租金"),
+    "购房补贴": ("购房",),
+    "产业基金": ("基金",),
+    "信贷融资": ("信贷", "贷款", "融资"),
+    "算力补贴": ("算力",),
+    "场景开放": ("揭榜",),
+    "活动补贴": ("峰会", "论坛", "大赛", "活动"),
+}
 SPECIFIC_CATEGORIES = {"房租补贴", "购房补贴", "产业基金", "信贷融资", "算力补贴", "场景开放", "活动补贴"}
 GENERIC = set("元宇宙 政策 产业 发展 相关 地方 哪些 什么 多少 目标 方面 这个 那个 一下 支持 推动 加快 打造 建设".split())
 
@@ -201,8 +210,13 @@ class AnswerEngine:
         facts = self.kb.facts()
         rows = facts.targets(region=route.region, year=route.year) if route.region else []
         rows = [r for r in rows if r.get("evidence")]
-        if not re.search(r"多少|几|规模|how many|how much|size|scale", route.question, re.I) and not route.followup:
-            return self._plan_extract(route, numbers=True, sentences=2)
+        quantity = re.search(r"多少|几|规模|how many|how much|size|scale|target|goal|aim|bigger|higher", route.question, re.I)
+        if not quantity and not route.followup:
+            exact = [r for r in rows if r.get("region") == route.region]
+            if not exact:
+                return self._plan_extract(route, numbers=True, sentences=2)
+            exact.sort(key=lambda r: (0 if "规模" in (r.get("metric") or "") else 1, r.get("id", 0)))
+            return Plan([self._target_claim(r, route) for r in exact[:4]], facts=exact[:4], policy=exact[0].get("policy", ""))
         scored = self._rank(rows, route, ("metric",))
         exact = [(s, r) for s, r in scored if r.get("region") == route.region and s > 3]
         scored = exact or scored
@@ -222,12 +236,16 @@ class AnswerEngine:
         scored = self._rank(rows, route, ("metric", "category", "beneficiary"))
         if route.category:
             scored = sorted(((s + (3 if r.get("category") == route.category else 0), r) for s, r in scored), key=lambda x: -x[0])
-        if not scored:
+        if not scored or not any(figure_text(r) for _, r in scored[:3]):
+            require = list(CATEGORY_PATTERNS.get(route.category or "", ())) or None
+            plan = self._plan_extract(route, numbers=True, sentences=2, require=require)
+            strong = plan.claims and (require or self._overlap(route, plan) >= 2)
+            if strong:
+                return plan
             parent = self.gaz.parent(route.region)
             if parent and self.gaz.level(route.region) == "区县":
                 return self._city_fallback(route, parent)
-            plan = self._plan_extract(route, numbers=True)
-            return plan
+            return Plan([], found=False, lead=self._not_found(route, "missing"))
         with_figure = [(s + 2, r) for s, r in scored if figure_text(r)] + [(s, r) for s, r in scored if not figure_text(r)]
         with_figure.sort(key=lambda x: -x[0])
         best = self._pick(with_figure, several=True, limit=3)
@@ -261,7 +279,7 @@ class AnswerEngine:
         extra = [
             w
             for w in re.findall(r"[\u4e00-\u9fff]{2,}", route.metric)
-            if w not in GENERIC and not re.search("发布|印发|时间|日期|部门|单位|哪天|什么时候", w)
+            if w not in GENERIC and not re.search("发布|印发|时间|日期|部门|单位|哪天|什么时候|谁|哪|什么|政策|出的|发的", w)
         ]
         specific = any(not any(w in p.get("title", "") for _, p in scored[:1]) for w in extra) and bool(extra)
         if not scored or specific:
@@ -281,10 +299,39 @@ class AnswerEngine:
         return self._plan_extract(route, numbers=True)
 
     def _plan_scenario(self, route: Route) -> Plan:
-        return self._plan_extract(route, numbers=False, sentences=2)
+        return self._from_fact_quotes(route, self.kb.facts().scenarios(region=route.region), ("places", "domain"))
 
     def _plan_technology(self, route: Route) -> Plan:
-        return self._plan_extract(route, numbers=False, sentences=2)
+        return self._from_fact_quotes(route, self.kb.facts().technologies(region=route.region), ("technology",))
+
+    def _from_fact_quotes(self, route: Route, rows: list[dict[str, Any]], fields: tuple[str, ...]) -> Plan:
+        """Quote the passages that name the most listed items (technologies, scenario places) and fit the question."""
+        if route.region:
+            exact = [r for r in rows if r.get("region") == route.region]
+            rows = exact or rows
+        by_quote: dict[tuple[str, str], dict[str, Any]] = {}
+        for r in rows:
+            for e in r.get("evidence") or []:
+                entry = by_quote.setdefault((e["source"], e["quote"]), {"e": e, "items": set(), "row": r})
+                for f in fields:
+                    v = r.get(f)
+                    entry["items"].update(v if isinstance(v, list) else [v] if v else [])
+        if not by_quote:
+            return self._plan_extract(route, numbers=False, sentences=2)
+        qb = bigrams(route.metric or route.question)
+        ranked = sorted(by_quote.values(), key=lambda x: -(len(x["items"]) + 1.5 * len(qb & bigrams(x["e"]["quote"]))))
+        claims = []
+        for entry in ranked[:2]:
+            e = entry["e"]
+            quote = Quote(e["source"], self._short_policy(entry["row"].get("policy", "")) or self._doc(e["source"]).get("title", ""),
+                          e.get("section") or "", e["quote"], tuple(e.get("span") or (0, 0)))
+            lead = self._place(entry["row"].get("region"), route.lang)
+            claims.append(Claim(self.composer.render("quote", route.lang, lead=lead, quote=e["quote"]), [quote]))
+        extract = self._plan_extract(route, numbers=False, sentences=1)
+        best_extract = self._overlap(route, extract)
+        if extract.claims and best_extract > max(len(qb & bigrams(c.quotes[0].quote)) for c in claims):
+            claims = extract.claims + claims[:1]
+        return Plan(claims, policy=ranked[0]["row"].get("policy", ""))
 
     def _plan_overview(self, route: Route) -> Plan:
         claims: list[Claim] = []
@@ -416,14 +463,16 @@ class AnswerEngine:
         return [t for t in dict.fromkeys(out) if len(t) >= 2][:4]
 
     # ---------- extraction from passages
-    def _plan_extract(self, route: Route, *, numbers: bool, sentences: int = 1, date: bool = False) -> Plan:
+    def _plan_extract(
+        self, route: Route, *, numbers: bool, sentences: int = 1, date: bool = False, require: list[str] | None = None
+    ) -> Plan:
         query = route.question
         if route.followup and route.metric:
             query = f"{route.metric} {' '.join(route.regions)}"
-        hits = self.kb.search(query, region=route.region if route.region and self.gaz.level(route.region) != "国家" else None, k=6)
+        hits = self.kb.search(query, region=route.region if route.region and self.gaz.level(route.region) != "国家" else None, k=8)
         if not hits and route.region:
-            hits = self.kb.search(query, k=6)
-        picks = self._best_sentences(route, hits, numbers=numbers, date=date, n=sentences)
+            hits = self.kb.search(query, k=8)
+        picks = self._best_sentences(route, hits, numbers=numbers, date=date, n=sentences, require=require)
         if not picks:
             return Plan([], found=False, lead=self._not_found(route, "missing"))
         claims = []
@@ -437,7 +486,12 @@ class AnswerEngine:
             policy = policy or c.policy
         return Plan(claims, policy=policy)
 
-    def _best_sentences(self, route: Route, hits: list[SearchHit], *, numbers: bool, date: bool, n: int) -> list[tuple[SearchHit, str]]:
+    def _best_sentences(
+        self, route: Route, hits: list[SearchHit], *, numbers: bool, date: bool, n: int, require: list[str] | None = None
+    ) -> list[tuple[SearchHit, str]]:
+        """The passages' sentences that best answer the question (verbatim, trimmed to clauses)."""
+        m = re.search(r"(?:多少|几)\s*(亿元|万元|家|个|项|名|人|条|所|类)", route.question)
+        unit = m.group(1) if m else ""
         terms = self.kb.expander.terms(route.question)
         qb = bigrams(route.metric or route.question) | bigrams(" ".join(t for t in terms if not self.gaz.canonical(t)))
         region_names = [self.gaz.canonical(r) or r for r in route.regions]
@@ -448,11 +502,15 @@ class AnswerEngine:
                 if len(sent) < 6:
                     continue
                 sb = bigrams(sent)
-                s = len(qb & sb) / (1 + 0.15 * len(qb)) + 2.0 * hit.score - 0.3 * rank
+                s = len(qb & sb) / (1 + 0.1 * len(qb)) + 1.0 * hit.score - 0.2 * rank
                 if numbers and re.search(r"\d", sent):
                     s += 1.0
-                if date and re.search(r"\d{4}年\d{1,2}月", sent):
-                    s += 1.5
+                    if unit and re.search(rf"[\d一二三四五六七八九十百千]+\s*(?:多)?{unit}", sent):
+                        s += 1.5
+                if date and re.search(r"\d{1,2}月", sent):
+                    s += 1.0
+                if require and not any(re.search(r, sent) for r in require):
+                    continue
                 if region_names and any(r[:2] in sent for r in region_names):
                     s += 0.5
                 scored.append((s, rank, hit, sent))
@@ -472,7 +530,7 @@ class AnswerEngine:
         """A long sentence cut to the clauses around the best-matching clause (still verbatim)."""
         if len(sentence) <= limit:
             return sentence
-        clauses = re.split(r"(?<=[，、：])", sentence)
+        clauses = re.split(r"(?<=[，、：；])", sentence)
         best = max(range(len(clauses)), key=lambda i: sum(1 for t in terms if t in clauses[i]))
         a = b = best
         while True:
@@ -485,7 +543,7 @@ class AnswerEngine:
                 grown = True
             if not grown:
                 break
-        return "".join(clauses[a : b + 1]).strip("，、：")
+        return "".join(clauses[a : b + 1]).strip("，、：；")
 
     def _lead_for(self, hit: SearchHit, route: Route) -> str:
         c = hit.chunk
@@ -559,6 +617,10 @@ class AnswerEngine:
         policy = row.get("policy") or (row.get("title") if "issuer" in row else "") or ""
         title = self._short_policy(policy) or self._doc(e["source"]).get("title", e["source"])
         return Quote(e["source"], title, e.get("section") or "", e["quote"], tuple(e.get("span") or (0, 0)))
+
+    def _overlap(self, route: Route, plan: Plan) -> int:
+        qb = bigrams(route.metric or route.question)
+        return max((len(qb & bigrams(q.quote)) for c in plan.claims for q in c.quotes), default=0)
 
     # ---------- ranking helpers
     def _rank(self, rows: list[dict[str, Any]], route: Route, fields: tuple[str, ...]) -> list[tuple[float, dict[str, Any]]]:

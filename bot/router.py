@@ -36,7 +36,7 @@ CATEGORY_WORDS: dict[str, tuple[str, ...]] = {
     "购房补贴": ("购房", "买房", "住房", "安家", "housing", "home purchase"),
     "人才": ("人才", "领军", "团队", "落户", "talent", "leader"),
     "产业基金": ("基金", "fund"),
-    "信贷融资": ("信贷", "贷款", "融资", "金融", "贴息", "上市", "loan", "credit", "financ"),
+    "信贷融资": ("信贷", "贷款", "融资", "贴息", "上市", "loan", "credit"),
     "算力补贴": ("算力", "computing"),
     "场景开放": ("揭榜挂帅", "揭榜", "开放场景", "场景开放"),
     "活动补贴": ("峰会", "论坛", "大赛", "会议", "活动", "summit", "forum", "event", "conference"),
@@ -136,6 +136,13 @@ KEYWORDS: dict[str, tuple[str, ...]] = {
         "钱",
         "政策支持",
         "支持政策",
+        "揭榜",
+        "最高",
+        "补多少",
+        "奖多少",
+        "金融",
+        "资金保障",
+        "人才",
         "subsid",
         "grant",
         "award",
@@ -368,6 +375,15 @@ class Router:
         year = years[0] if years else (2025 if "十四五" in q else None)
         injection = bool(re.search(r"忽略|无视|ignore|disregard|pretend|假装|说成|system prompt|你现在是", fold(question), re.I))
         intent = self._intent(q, regions)
+        short = re.sub(r"[那么呢吗？?。，,！!\s]", "", q)
+        if (
+            prev.get("intent") in ("target", "measure", "scenario", "technology", "policy_info", "statistic")
+            and q.rstrip("？?。 ").endswith("呢")
+            and len(short) <= 6
+            and not regions
+            and intent != prev["intent"]
+        ):
+            intent = ""  # "示范场景呢？" after a target question asks for another target
         topical = _has(q, TOPIC_WORDS) or bool(regions) or intent not in ("greeting", "out_of_scope", "")
         followup = False
         category = self.category_of(q) if intent in ("measure", "list", "compare", "") else None

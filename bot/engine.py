@@ -210,12 +210,14 @@ class AnswerEngine:
         facts = self.kb.facts()
         rows = facts.targets(region=route.region, year=route.year) if route.region else []
         rows = [r for r in rows if r.get("evidence")]
-        quantity = re.search(r"多少|几|规模|how many|how much|size|scale|target|goal|aim|bigger|higher", route.question, re.I)
+        quantity = route.intent == "compare" or re.search(
+            r"多少|几|规模|how many|how much|size|scale|target|goal|aim|bigger|higher", route.question, re.I
+        )
         if not quantity and not route.followup:
             exact = [r for r in rows if r.get("region") == route.region]
             if not exact:
                 return self._plan_extract(route, numbers=True, sentences=2)
-            exact.sort(key=lambda r: (0 if "规模" in (r.get("metric") or "") else 1, r.get("id", 0)))
+            exact.sort(key=lambda r: (0 if "规模" in (r.get("metric") or "") else 1 if r.get("unit") == "家" else 2, -(r.get("value") or 0)))
             return Plan([self._target_claim(r, route) for r in exact[:4]], facts=exact[:4], policy=exact[0].get("policy", ""))
         scored = self._rank(rows, route, ("metric",))
         exact = [(s, r) for s, r in scored if r.get("region") == route.region and s > 3]
@@ -239,7 +241,9 @@ class AnswerEngine:
         if not scored or not any(figure_text(r) for _, r in scored[:3]):
             require = list(CATEGORY_PATTERNS.get(route.category or "", ())) or None
             plan = self._plan_extract(route, numbers=True, sentences=2, require=require)
-            strong = plan.claims and (require or self._overlap(route, plan) >= 2)
+            words = CATEGORY_PATTERNS.get(route.category or "", ()) or (("人才",) if route.category == "人才" else ())
+            named = any(w in q.quote for c in plan.claims for q in c.quotes for w in words)
+            strong = plan.claims and (require or named or self._overlap(route, plan) >= 2)
             if strong:
                 return plan
             parent = self.gaz.parent(route.region)
@@ -276,11 +280,8 @@ class AnswerEngine:
                 s += 2
             scored.append((s, p))
         scored.sort(key=lambda x: -x[0])
-        extra = [
-            w
-            for w in re.findall(r"[\u4e00-\u9fff]{2,}", route.metric)
-            if w not in GENERIC and not re.search("发布|印发|时间|日期|部门|单位|哪天|什么时候|谁|哪|什么|政策|出的|发的", w)
-        ]
+        asked = r"谁|哪个|哪天|哪年|什么时候|什么|哪|发布|印发|颁布|出台|时间|日期|部门|单位|政策|出的|发的|是|的|了|呢|吗|它|这个|该"
+        extra = [w for w in re.split(asked, route.metric) if len(w) >= 2 and w not in GENERIC]
         specific = any(not any(w in p.get("title", "") for _, p in scored[:1]) for w in extra) and bool(extra)
         if not scored or specific:
             return self._plan_extract(route, numbers=False, date=True)
@@ -319,7 +320,13 @@ class AnswerEngine:
         if not by_quote:
             return self._plan_extract(route, numbers=False, sentences=2)
         qb = bigrams(route.metric or route.question)
-        ranked = sorted(by_quote.values(), key=lambda x: -(len(x["items"]) + 1.5 * len(qb & bigrams(x["e"]["quote"]))))
+        here = set(self.gaz.expand(route.region)) if route.region else set()
+
+        def score(x: dict[str, Any]) -> float:
+            others = [r for r in self.gaz.names_in(x["e"]["quote"]) if here and r not in here and self.gaz.level(r) != "国家"]
+            return 0.5 * min(len(x["items"]), 8) + 3 * len(qb & bigrams(x["e"]["quote"])) - 2 * len(others)
+
+        ranked = sorted(by_quote.values(), key=lambda x: -score(x))
         claims = []
         for entry in ranked[:2]:
             e = entry["e"]
@@ -327,10 +334,10 @@ class AnswerEngine:
                           e.get("section") or "", e["quote"], tuple(e.get("span") or (0, 0)))
             lead = self._place(entry["row"].get("region"), route.lang)
             claims.append(Claim(self.composer.render("quote", route.lang, lead=lead, quote=e["quote"]), [quote]))
-        extract = self._plan_extract(route, numbers=False, sentences=1)
-        best_extract = self._overlap(route, extract)
-        if extract.claims and best_extract > max(len(qb & bigrams(c.quotes[0].quote)) for c in claims):
-            claims = extract.claims + claims[:1]
+        if "places" in fields:
+            extract = self._plan_extract(route, numbers=False, sentences=1)
+            if extract.claims and self._overlap(route, extract) > max(len(qb & bigrams(c.quotes[0].quote)) for c in claims):
+                claims = extract.claims + claims[:1]
         return Plan(claims, policy=ranked[0]["row"].get("policy", ""))
 
     def _plan_overview(self, route: Route) -> Plan:
@@ -357,7 +364,7 @@ class AnswerEngine:
                 facts_out.append(r)
         extract = self._plan_extract(route, numbers=False, sentences=3)
         seen = {q.quote for c in claims for q in c.quotes}
-        fresh = [c for c in extract.claims if not any(q.quote in x or x in q.quote for q in c.quotes for x in seen)]
+        fresh = [c for c in extract.claims if not any(q.quote in x for q in c.quotes for x in seen)]
         claims.extend(fresh[: 1 if claims else 2])
         if not claims:
             return Plan([], found=False, lead=self._not_found(route, "missing"))
@@ -366,13 +373,13 @@ class AnswerEngine:
     def _plan_compare(self, route: Route) -> Plan:
         regions = route.regions
         if len(regions) < 2:
-            return self._plan_extract(route, numbers=True, sentences=2)
+            return self._plan_extract(route, numbers=True, sentences=3)
         claims: list[Claim] = []
         facts_out: list[dict[str, Any]] = []
         date_q = bool(re.search(r"先|早|晚|日期|时间|发布", route.question))
         money_q = bool(re.search(r"钱|补贴|资助|奖励|资金|万元|subsid|money|grant", route.question, re.I)) or bool(route.category)
         for region in regions[:4]:
-            sub = Route(**{**route.__dict__, "regions": [region], "intent": "target"})
+            sub = Route(**{**route.__dict__, "regions": [region]})
             if date_q:
                 plan = self._plan_policy_info(Route(**{**sub.__dict__, "intent": "policy_info"}))
             elif money_q:
@@ -432,10 +439,12 @@ class AnswerEngine:
         # the rarest term decides ("人才购房补贴": 购房补贴, not 人才)
         df = {t: sum(1 for c in self.kb.chunks if t in c.text) for t in terms}
         terms = [t for t in sorted(terms, key=lambda t: df[t]) if df[t]][:1]
+        # a four-character compound also matches with a word inside: 产业基金 ~ 产业投资基金
+        patterns = [re.compile(re.escape(t[:2]) + ".{0,3}" + re.escape(t[2:]) if len(t) == 4 else re.escape(t)) for t in terms]
         out: list[tuple[str, Claim, dict[str, Any] | None]] = []
         for c in self.kb.chunks:
             for sent in SENTENCE.findall(c.text):
-                if not any(t in sent for t in terms):
+                if not any(p.search(sent) for p in patterns):
                     continue
                 named = [r for r in self.gaz.most_specific(self.gaz.names_in(sent)) if r in c.regions or len(c.regions) == 1]
                 regions = named or (c.regions if len(c.regions) == 1 else [])
@@ -469,7 +478,7 @@ class AnswerEngine:
         query = route.question
         if route.followup and route.metric:
             query = f"{route.metric} {' '.join(route.regions)}"
-        hits = self.kb.search(query, region=route.region if route.region and self.gaz.level(route.region) != "国家" else None, k=8)
+        hits = self.kb.search(query, region=route.region if route.region and route.region != "中国" else None, k=8)
         if not hits and route.region:
             hits = self.kb.search(query, k=8)
         picks = self._best_sentences(route, hits, numbers=numbers, date=date, n=sentences, require=require)

@@ -110,7 +110,7 @@ KEYWORDS: dict[str, tuple[str, ...]] = {
         "how many policies",
         "related policies",
     ),
-    "technology": ("技术", "攻关", "technolog", "tech "),
+    "technology": ("技术", "攻关", "technolog"),
     "scenario": ("场景", "应用领域", "哪些领域", "哪些地标", "文化地标", "地标", "scenario", "use case", "landmark"),
     "measure": (
         "补贴",
@@ -410,7 +410,8 @@ class Router:
                 regions = [*prev["regions"][:1], *regions] if prev["regions"][0] not in regions else regions
             if year is None and prev.get("year") and followup:
                 year = prev["year"]
-            if category is None and followup and prev.get("category") and intent == "measure" and not self.category_of(q):
+            bare = re.sub(r"[那么呢吗？?。，,！!\s]|方面|这种|这个|有没有|有吗", "", q)
+            if category is None and followup and prev.get("category") and intent == "measure" and not self.category_of(q) and len(bare) <= 2:
                 category = prev["category"]
         if intent == "compare" and len(regions) == 1 and prev.get("regions") and prev["regions"][0] not in regions:
             regions = [prev["regions"][0], *regions]
@@ -448,7 +449,7 @@ class Router:
             return "policy_info"
         if _has(core, KEYWORDS["statistic"]) and not [r for r in regions if self.gaz.level(r) != "国家"]:
             return "statistic"
-        if _has(core, KEYWORDS["technology"]) and not _has(core, ("多少", "how many")):
+        if _has(core, KEYWORDS["technology"]) and not _has(core, ("多少", "几", "how many")):
             return "technology"
         if _has(core, KEYWORDS["measure"]):
             return "measure"

@@ -201,7 +201,13 @@ class AnswerEngine:
         for region in route.regions:
             if not self._is_covered(region):
                 return Plan([], found=False, lead=self._not_found(route, "region", region=self._place(region, route.lang)))
-        if route.year and route.region and route.intent not in ("policy_info", "list") and not self._year_known(route.region, route.year):
+        if (
+            route.year
+            and route.region
+            and route.intent not in ("policy_info", "list", "statistic")
+            and self.gaz.level(route.region) != "国家"
+            and not self._year_known(route.region, route.year)
+        ):
             return Plan([], found=False, lead=self._not_found(route, "year", region=self._place(route.region, route.lang)))
         handler = getattr(self, f"_plan_{route.intent}", self._plan_overview)
         return handler(route)
@@ -217,7 +223,9 @@ class AnswerEngine:
             exact = [r for r in rows if r.get("region") == route.region]
             if not exact:
                 return self._plan_extract(route, numbers=True, sentences=2)
-            exact.sort(key=lambda r: (0 if "规模" in (r.get("metric") or "") else 1 if r.get("unit") == "家" else 2, -(r.get("value") or 0)))
+            exact.sort(
+                key=lambda r: (0 if "规模" in (r.get("metric") or "") else 1 if r.get("unit") == "家" else 2, -(r.get("value") or 0))
+            )
             return Plan([self._target_claim(r, route) for r in exact[:4]], facts=exact[:4], policy=exact[0].get("policy", ""))
         scored = self._rank(rows, route, ("metric",))
         exact = [(s, r) for s, r in scored if r.get("region") == route.region and s > 3]
@@ -238,6 +246,17 @@ class AnswerEngine:
         scored = self._rank(rows, route, ("metric", "category", "beneficiary"))
         if route.category:
             scored = sorted(((s + (3 if r.get("category") == route.category else 0), r) for s, r in scored), key=lambda x: -x[0])
+        if scored and not any(figure_text(r) for _, r in scored[:3]):
+            # measures without an amount (设立产业基金, 信贷支持): quote the best ones and the best passage
+            qb = bigrams(route.metric or route.question)
+            useful = [(s + len(qb & bigrams(r["evidence"][0]["quote"])), r) for s, r in scored if len(r["evidence"][0]["quote"]) >= 15]
+            useful.sort(key=lambda x: -x[0])
+            claims = [self._measure_claim(r, route) for _, r in useful[:2]]
+            extract = self._plan_extract(route, numbers=False, sentences=2)
+            seen = {q.quote for c in claims for q in c.quotes}
+            claims += [c for c in extract.claims if not any(q.quote in x or x in q.quote for q in c.quotes for x in seen)][:1]
+            if claims and (useful or self._overlap(route, extract) >= 2):
+                return Plan(claims, facts=[r for _, r in useful[:2]], policy=(useful[0][1] if useful else {}).get("policy", ""))
         if not scored or not any(figure_text(r) for _, r in scored[:3]):
             require = list(CATEGORY_PATTERNS.get(route.category or "", ())) or None
             plan = self._plan_extract(route, numbers=True, sentences=2, require=require)
@@ -292,6 +311,11 @@ class AnswerEngine:
             quote = quote[: quote.index("主要内容：")].rstrip("；;")
             ev = Quote(ev.source, ev.title, ev.section, quote, ev.span)
         if not re.search(r"\d{4}年", quote) and p.get("date"):
+            # the row's evidence does not carry the date: find the sentence that announces this title
+            named = self._plan_extract(route, numbers=False, date=True, require=[re.escape(p["title"][:14])])
+            if named.claims:
+                named.policy = p["title"]
+                return named
             return self._plan_extract(route, numbers=False, date=True)
         claim = Claim(self.composer.render("quote", route.lang, lead="" if route.lang != "en" else "Issued", quote=quote), [ev])
         return Plan([claim], facts=[p], policy=p["title"])
@@ -324,14 +348,21 @@ class AnswerEngine:
 
         def score(x: dict[str, Any]) -> float:
             others = [r for r in self.gaz.names_in(x["e"]["quote"]) if here and r not in here and self.gaz.level(r) != "国家"]
-            return 0.5 * min(len(x["items"]), 8) + 3 * len(qb & bigrams(x["e"]["quote"])) - 2 * len(others)
+            items = " ".join(map(str, x["items"]))
+            overlap = len(qb & bigrams(x["e"]["quote"])) + len(qb & bigrams(x["e"].get("section") or "")) + 2 * len(qb & bigrams(items))
+            return 0.5 * min(len(x["items"]), 8) + 3 * overlap - 2 * len(others)
 
         ranked = sorted(by_quote.values(), key=lambda x: -score(x))
         claims = []
         for entry in ranked[:2]:
             e = entry["e"]
-            quote = Quote(e["source"], self._short_policy(entry["row"].get("policy", "")) or self._doc(e["source"]).get("title", ""),
-                          e.get("section") or "", e["quote"], tuple(e.get("span") or (0, 0)))
+            quote = Quote(
+                e["source"],
+                self._short_policy(entry["row"].get("policy", "")) or self._doc(e["source"]).get("title", ""),
+                e.get("section") or "",
+                e["quote"],
+                tuple(e.get("span") or (0, 0)),
+            )
             lead = self._place(entry["row"].get("region"), route.lang)
             claims.append(Claim(self.composer.render("quote", route.lang, lead=lead, quote=e["quote"]), [quote]))
         if "places" in fields:
@@ -373,6 +404,14 @@ class AnswerEngine:
     def _plan_compare(self, route: Route) -> Plan:
         regions = route.regions
         if len(regions) < 2:
+            sides = re.split(r"和|与|跟|还是|以及|、|vs|and|or", route.question, flags=re.I)
+            terms = [m.group(0) for x in sides if (m := re.match(r"[\u4e00-\u9fff]{2,4}?(?=的|元宇宙|政策|发布|$)", x.strip()))]
+            claims: list[Claim] = []
+            for term in terms[:3]:
+                part = self._plan_extract(route, numbers=True, sentences=1, require=[re.escape(term)])
+                claims.extend(c for c in part.claims if all(c.text != x.text for x in claims))
+            if len(claims) >= 2:
+                return Plan(claims)
             return self._plan_extract(route, numbers=True, sentences=3)
         claims: list[Claim] = []
         facts_out: list[dict[str, Any]] = []

@@ -411,7 +411,14 @@ class Router:
             if year is None and prev.get("year") and followup:
                 year = prev["year"]
             bare = re.sub(r"[那么呢吗？?。，,！!\s]|方面|这种|这个|有没有|有吗", "", q)
-            if category is None and followup and prev.get("category") and intent == "measure" and not self.category_of(q) and len(bare) <= 2:
+            if (
+                category is None
+                and followup
+                and prev.get("category")
+                and intent == "measure"
+                and not self.category_of(q)
+                and len(bare) <= 2
+            ):
                 category = prev["category"]
         if intent == "compare" and len(regions) == 1 and prev.get("regions") and prev["regions"][0] not in regions:
             regions = [prev["regions"][0], *regions]

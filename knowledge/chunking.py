@@ -163,7 +163,9 @@ def chunk_document(
             names.remove("中国")
         if not names and c.policy in by_title and by_title[c.policy].region:
             names = [by_title[c.policy].region]
-        c.regions = names or list(info.regions)
+        # a chunk that names no place is about the document's place, if the document has one or two;
+        # a report's general chapter is about no place in particular
+        c.regions = names or (list(info.regions) if len(info.regions) <= 2 else [])
         key = hashlib.sha1(f"{source}\n{c.text}".encode()).hexdigest()[:12]
         seen[key] = seen.get(key, 0) + 1
         c.id = f"{key}-{seen[key]}"

@@ -123,16 +123,12 @@ class TelegramFrontEnd:
             await asyncio.sleep(TYPING_EVERY_S)
 
     async def _answer(self, update: Update, context: ContextTypes.DEFAULT_TYPE, question: str) -> None:
-        """Answer one question in the user's conversation, replies in order per conversation."""
+        """Answer one question in the user's conversation, replies in order per conversation.
+
+        Empty, over-long or unreadable questions get the engine's own polite reply.
+        """
         message = update.effective_message
         if message is None:
-            return
-        question = question.strip()
-        if not question:
-            await self._say(update, text("empty"))
-            return
-        if len(question) > self.settings.max_question_chars:
-            await self._say(update, text("too_long", limit=self.settings.max_question_chars))
             return
         session = self.session_of(update)
         lock = self.locks.get(session)
@@ -324,6 +320,8 @@ def webhook_router(application: Application, secret: str) -> Any:
         if not secret or not hmac.compare_digest(given.encode(), secret.encode()):
             log.warning("telegram webhook: bad or missing secret token from %s", request.client.host if request.client else "?")
             return Response(status_code=403)
+        if not application.running:
+            return Response(status_code=503)  # Telegram retries later
         body = await request.body()
         if len(body) > 1_000_000:
             return Response(status_code=413)

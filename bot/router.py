@@ -479,7 +479,7 @@ class Router:
 
     def _metric(self, q: str, regions: list[str]) -> str:
         text = q
-        for _a, _b, name in sorted(self.gaz.find_all(q, question=True), reverse=True):
+        for _a, _b, _name in sorted(self.gaz.find_all(q, question=True), reverse=True):
             text = text[:_a] + " " + text[_b:]
         text = YEAR.sub(" ", text)
         text = re.sub(r"元宇宙|metaverse", " ", text, flags=re.I)

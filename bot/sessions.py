@@ -43,7 +43,8 @@ class SessionStore:
         now = self.clock()
         with self._lock:
             self._db.execute(
-                "INSERT INTO sessions(id, state, updated) VALUES (?, ?, ?) ON CONFLICT(id) DO UPDATE SET state = excluded.state, updated = excluded.updated",
+                "INSERT INTO sessions(id, state, updated) VALUES (?, ?, ?)"
+                " ON CONFLICT(id) DO UPDATE SET state = excluded.state, updated = excluded.updated",
                 (session, json.dumps(state, ensure_ascii=False), now),
             )
             self._writes += 1

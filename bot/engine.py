@@ -299,7 +299,9 @@ class AnswerEngine:
                 s += 2
             scored.append((s, p))
         scored.sort(key=lambda x: -x[0])
-        asked = r"谁|哪个|哪天|哪年|什么时候|什么|哪|发布|印发|颁布|出台|时间|日期|部门|单位|政策|出的|发的|是|的|了|呢|吗|它|这个|该"
+        asked = (
+            r"谁|哪个|哪天|哪年|什么时候|时候|什么|几月|哪|发布|印发|颁布|出台|时间|日期|部门|单位|政策|出的|发的|是|的|了|呢|吗|它|这个|该"
+        )
         extra = [w for w in re.split(asked, route.metric) if len(w) >= 2 and w not in GENERIC]
         specific = any(not any(w in p.get("title", "") for _, p in scored[:1]) for w in extra) and bool(extra)
         if not scored or specific:
@@ -312,7 +314,7 @@ class AnswerEngine:
             ev = Quote(ev.source, ev.title, ev.section, quote, ev.span)
         if not re.search(r"\d{4}年", quote) and p.get("date"):
             # the row's evidence does not carry the date: find the sentence that announces this title
-            named = self._plan_extract(route, numbers=False, date=True, require=[re.escape(p["title"][:14])])
+            named = self._plan_extract(route, numbers=False, date=True, require=[re.escape(p["title"][:14])], query=f"{p['title']} 发布")
             if named.claims:
                 named.policy = p["title"]
                 return named
@@ -512,11 +514,19 @@ class AnswerEngine:
 
     # ---------- extraction from passages
     def _plan_extract(
-        self, route: Route, *, numbers: bool, sentences: int = 1, date: bool = False, require: list[str] | None = None
+        self,
+        route: Route,
+        *,
+        numbers: bool,
+        sentences: int = 1,
+        date: bool = False,
+        require: list[str] | None = None,
+        query: str | None = None,
     ) -> Plan:
-        query = route.question
-        if route.followup and route.metric:
-            query = f"{route.metric} {' '.join(route.regions)}"
+        if query is None:
+            query = route.question
+            if route.followup and route.metric:
+                query = f"{route.metric} {' '.join(route.regions)}"
         hits = self.kb.search(query, region=route.region if route.region and route.region != "中国" else None, k=8)
         if not hits and route.region:
             hits = self.kb.search(query, k=8)

@@ -13,8 +13,8 @@ import hmac
 import json
 import logging
 import re
-from typing import Any
 
+from fastapi import APIRouter, Request, Response
 from telegram import BotCommand, LinkPreviewOptions, Message, MessageEntity, Update
 from telegram.constants import ChatAction, ChatType, ParseMode
 from telegram.ext import (
@@ -308,10 +308,8 @@ def check_webhook_secret(secret: str) -> None:
         raise ValueError("POLICYBOT_TELEGRAM_WEBHOOK_SECRET must be 1-256 characters of A-Z, a-z, 0-9, _ and -")
 
 
-def webhook_router(application: Application, secret: str) -> Any:
+def webhook_router(application: Application, secret: str) -> APIRouter:
     """A FastAPI router for ``POST /telegram/webhook``: checks the secret header, queues the update."""
-    from fastapi import APIRouter, Request, Response
-
     router = APIRouter()
 
     @router.post(WEBHOOK_PATH, include_in_schema=False)

@@ -278,10 +278,14 @@ class WeChatEndpoint:
             parse_xml(xml)  # reject bombs and malformed XML before wechatpy's own parser sees it
             try:
                 message = parse_wechat_message(xml) if self.kind == "wechat" else parse_wecom_message(xml)
+                if message is None:
+                    raise BadRequest("empty message")
+                for name in ("id", "source", "target", "time", "type"):
+                    getattr(message, name)  # wechatpy converts lazily: bad MsgId/CreateTime surface here
+            except BadRequest:
+                raise
             except Exception as exc:
                 raise BadRequest(f"not a {self.kind} message: {exc.__class__.__name__}") from exc
-            if message is None:
-                raise BadRequest("empty message")
         except Forbidden:
             return self._forbidden(request)
         except BadRequest as exc:

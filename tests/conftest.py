@@ -57,3 +57,19 @@ def run_cli(args: list[str], home: Path, stdin: str | None = None, timeout: floa
     env = dict(os.environ, POLICYBOT_HOME=str(home), POLICYBOT_ROOT=str(ROOT), POLICYBOT_SEEDS=str(SEEDS))
     exe = Path(sys.executable).with_name("policybot")
     return subprocess.run([str(exe), *args], input=stdin, capture_output=True, text=True, env=env, cwd=ROOT, timeout=timeout, check=False)
+
+
+@pytest.fixture(scope="session")
+def engine_home(built_home: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A private copy of the built index for the answer engine, so its conversations stay out of built_home."""
+    home = tmp_path_factory.mktemp("engine") / "home"
+    shutil.copytree(built_home, home)
+    return home
+
+
+@pytest.fixture(scope="session")
+def engine(engine_home: Path):  # -> bot.engine.AnswerEngine
+    """The real answer core, built and warmed once per test session."""
+    from bot.wiring import build_engine
+
+    return build_engine(make_settings(engine_home))

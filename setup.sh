@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # One command per job on a fresh machine:
-#   ./setup.sh          set up .venv, build the index from seeds/ and start searching them
+#   ./setup.sh          set up .venv, build the index from seeds/ on first use and start the bot (policybot chat)
 #   ./setup.sh test     set up .venv with test tools, then lint and run the tests
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -18,7 +18,7 @@ if [ ! -f "$stamp" ] || ! grep -qx -- "$want" "$stamp"; then
     echo "$want" >>"$stamp"
 fi
 case "$mode" in
-    run) shift || true; exec .venv/bin/policybot search "$@" ;;
+    run) shift || true; exec .venv/bin/policybot chat "$@" ;;
     test) .venv/bin/ruff check . && exec .venv/bin/python -m pytest -q ;;
     *) echo "usage: ./setup.sh [run|test]" >&2; exit 2 ;;
 esac

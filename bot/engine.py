@@ -114,17 +114,14 @@ class AnswerEngine:
             cities.setdefault(top, [])
             if region != top and region not in cities[top]:
                 cities[top].append(region)
-        names = []
-        for top in sorted(cities, key=lambda r: -len(cities[r])):
-            subs = cities[top][:4]
-            names.append(f"{top}（{'、'.join(subs)}）" if subs else top)
+        names = [f"{top}（含{'、'.join(cities[top][:3])}等）" if cities[top] else top for top in sorted(cities, key=lambda r: -len(cities[r]))]
         if lang == "en":
             return (
                 "metaverse policies of "
                 + ", ".join(names[:30])
                 + "; industry targets, subsidies and awards, funds, talent, scenarios, technologies, issuers and dates"
             )
-        return "、".join(names[:30]) + "等地的元宇宙政策；可问产业规模目标、补贴与奖励、产业基金、人才、应用场景、关键技术、发布单位和日期"
+        return "、".join(names[:12]) + "等地的元宇宙政策；可问产业规模目标、补贴与奖励、产业基金、人才、应用场景、关键技术、发布单位和日期"
 
     # ---------- the core
     def answer(self, question: Any, session: str = "default") -> Answer:
@@ -645,6 +642,7 @@ class AnswerEngine:
                 route.lang,
                 place=self._place(r.get("region"), route.lang),
                 beneficiary=r.get("beneficiary", ""),
+                condition=(r.get("condition") or "")[:40],
                 ratio=percent(r.get("ratio")),
                 figure=figure_text(r, self._written(r, ev.quote)),
                 metric=r.get("metric", ""),

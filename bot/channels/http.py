@@ -179,7 +179,7 @@ def create_app(
     async def on_invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
         errors = [{"loc": list(e.get("loc", ())), "msg": e.get("msg", ""), "type": e.get("type", "")} for e in exc.errors()]
         first = errors[0] if errors else {"loc": [], "msg": "invalid request"}
-        where = ".".join(str(p) for p in first["loc"] if p != "body") or "request"
+        where = ".".join(str(p) for p in first["loc"] if p != "body") or "body"
         return _problem(422, f"{where}: {first['msg']}", errors)
 
     @app.exception_handler(HTTPException)

@@ -1,0 +1,73 @@
+"""Answer benchmark: warm latency, a fresh process's first answer, 100 answers through chat --jsonl.
+
+    .venv/bin/python bench/bench_answers.py
+
+Targets (issue 4), without an LLM, on 2 cores: warm answers p50 ≤ 30 ms and
+p95 ≤ 80 ms; a fresh process answers its first question within 3 s with the
+index already built; 100 answers through `chat --jsonl` in one process within 5 s.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bot.settings import Settings  # noqa: E402
+from bot.wiring import build_engine, build_knowledge_base  # noqa: E402
+
+
+def questions() -> list[str]:
+    cases = [json.loads(x) for x in (ROOT / "tests" / "gold" / "answers.jsonl").read_text(encoding="utf-8").splitlines() if x]
+    return [t["q"] for c in cases for t in c["turns"]]
+
+
+def main() -> int:
+    home = Path(tempfile.mkdtemp(prefix="policybot-bench-")) / "home"
+    settings = Settings(home=home, seeds=ROOT / "seeds", root=ROOT)
+    build_knowledge_base(settings).ingest([settings.seeds])
+    qs = questions()
+
+    exe = Path(sys.executable).with_name("policybot")
+    env = dict(os.environ, POLICYBOT_HOME=str(home), POLICYBOT_ROOT=str(ROOT), POLICYBOT_SEEDS=str(ROOT / "seeds"))
+    t0 = time.perf_counter()
+    r = subprocess.run([str(exe), "ask", qs[0], "--json"], env=env, capture_output=True, text=True, check=True)
+    first = time.perf_counter() - t0
+    assert json.loads(r.stdout)["answer"]
+
+    lines = "\n".join(json.dumps({"question": q, "session": f"s{i % 7}"}, ensure_ascii=False) for i, q in enumerate((qs * 2)[:100]))
+    t0 = time.perf_counter()
+    r = subprocess.run([str(exe), "chat", "--jsonl"], input=lines, env=env, capture_output=True, text=True, check=True)
+    jsonl_s = time.perf_counter() - t0
+    assert len(r.stdout.splitlines()) == 100
+
+    engine = build_engine(settings)
+    for q in qs[:20]:
+        engine.answer(q, "warm")
+    engine.kb.clear_cache()
+    lat = []
+    for i, q in enumerate(qs):
+        t = time.perf_counter()
+        engine.answer(q, f"b{i % 13}")
+        lat.append((time.perf_counter() - t) * 1000)
+    lat.sort()
+    p50, p95 = statistics.median(lat), lat[int(len(lat) * 0.95) - 1]
+    print(f"warm answers ({len(lat)} gold questions, cold question cache): p50 {p50:.1f} ms, p95 {p95:.1f} ms, max {lat[-1]:.1f} ms")
+    print(f"fresh process, index built: first answer in {first:.2f} s (process start to printed JSON)")
+    print(f"100 answers through `policybot chat --jsonl` in one process: {jsonl_s:.2f} s (including start-up)")
+    out = ROOT / "bench" / "results"
+    out.mkdir(exist_ok=True)
+    (out / "answers.json").write_text(json.dumps({"p50_ms": p50, "p95_ms": p95, "first_answer_s": first, "jsonl_100_s": jsonl_s}, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -59,6 +59,7 @@ class Plan:
     tail: str = ""
     facts: list[dict[str, Any]] | None = None
     policy: str = ""
+    intent: str = ""  # overrides the routed intent in the Answer (a refusal is "out_of_scope")
 
 
 class AnswerEngine:
@@ -114,7 +115,9 @@ class AnswerEngine:
             cities.setdefault(top, [])
             if region != top and region not in cities[top]:
                 cities[top].append(region)
-        names = [f"{top}（含{'、'.join(cities[top][:3])}等）" if cities[top] else top for top in sorted(cities, key=lambda r: -len(cities[r]))]
+        names = [
+            f"{top}（含{'、'.join(cities[top][:3])}等）" if cities[top] else top for top in sorted(cities, key=lambda r: -len(cities[r]))
+        ]
         if lang == "en":
             return (
                 "metaverse policies of "
@@ -143,7 +146,7 @@ class AnswerEngine:
         slots = route.slots()
         answer = self.composer.compose(
             plan.claims,
-            intent=route.intent,
+            intent=plan.intent or route.intent,
             slots=slots,
             lang=route.lang,
             found=plan.found,
@@ -194,10 +197,11 @@ class AnswerEngine:
         if route.intent == "greeting":
             return Plan([], found=False, lead=self.composer.render("greeting", route.lang))
         if route.intent == "out_of_scope" or not route.topical:
-            return Plan([], found=False, lead=self._not_found(route, "topic"))
+            return Plan([], found=False, lead=self._not_found(route, "topic"), intent="out_of_scope")
         for region in route.regions:
             if not self._is_covered(region):
-                return Plan([], found=False, lead=self._not_found(route, "region", region=self._place(region, route.lang)))
+                lead = self._not_found(route, "region", region=self._place(region, route.lang))
+                return Plan([], found=False, lead=lead, intent="out_of_scope")
         if (
             route.year
             and route.region
@@ -205,7 +209,9 @@ class AnswerEngine:
             and self.gaz.level(route.region) != "国家"
             and not self._year_known(route.region, route.year)
         ):
-            return Plan([], found=False, lead=self._not_found(route, "year", region=self._place(route.region, route.lang)))
+            return Plan(
+                [], found=False, lead=self._not_found(route, "year", region=self._place(route.region, route.lang)), intent="out_of_scope"
+            )
         handler = getattr(self, f"_plan_{route.intent}", self._plan_overview)
         return handler(route)
 

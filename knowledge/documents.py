@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from knowledge.normalize import CleanDoc
-from knowledge.regions import Gazetteer
+from knowledge.regions import Gazetteer, Region
 
 POLICY_WORDS = (
     "行动计划|行动方案|实施方案|工作方案|办法|若干政策|若干措施|扶持政策|政策措施|规划|工作要点|"
@@ -197,3 +197,40 @@ def describe(source: str, doc: CleanDoc, policies: list[Policy], gaz: Gazetteer,
             counts[name] = counts.get(name, 0) + 1
         regions = [n for n, _ in sorted(counts.items(), key=lambda kv: -kv[1])[:1]]
     return DocumentInfo(source, title, kind, issuer, date, regions, doc.meta.get("origin", ""))
+
+
+ZONE_SUFFIX = r"(?:工业园区|高新技术产业开发区|经济技术开发区|高新区|开发区|经开区|新区|自治县|区|县|市)"
+NOT_A_PLACE = re.compile(r"^(?:[一二三四五六七八九十两多几]|各|全|本|有关|下辖|所辖|市辖|城|中心城|重点|相关|其他|该|我|示范|产业|园|功能|先行|核心|集聚|试验|实验)")
+
+
+def learn_regions(doc: CleanDoc, gaz: Gazetteer) -> list[Region]:
+    """Places a document names that the gazetteer does not know yet, under the city or province that precedes them.
+
+    Read from short lines (titles, headings, issuer and date lines) and the front matter:
+    "上海市静安区科学技术委员会" teaches 静安区 under 上海市; "天津滨海新区" teaches 滨海新区 under 天津市;
+    "苏州工业园区" teaches 苏州工业园区 under 苏州市.
+    """
+    known = sorted((a for a in gaz._alias if len(a) >= 2 and not a.isascii()), key=len, reverse=True)
+    parents = [a for a in known if gaz.level(gaz.canonical(a) or "") in ("省", "市")]
+    if not parents:
+        return []
+    rx = re.compile("(" + "|".join(re.escape(a) for a in parents) + r")(?:市|省)?([\u4e00-\u9fff]{0,6}?" + ZONE_SUFFIX + ")")
+    lines = [ln.strip() for ln in doc.text.split("\n") if 0 < len(ln.strip()) <= 60] + list(doc.meta.values())
+    found: dict[str, Region] = {}
+    for line in lines:
+        for m in rx.finditer(line):
+            parent = gaz.canonical(m.group(1)) or ""
+            name = m.group(2)
+            core = re.sub(ZONE_SUFFIX + "$", "", name)
+            if name in ("区", "县", "市") or NOT_A_PLACE.match(name) or gaz.canonical(name):
+                continue
+            if not core or core in ("工业", "高新", "经济技术", "高新技术产业"):
+                name = re.sub(r"(市|省)$", "", m.group(1)) + name  # 苏州 + 工业园区
+                core = ""
+            if gaz.canonical(name) or name in found:
+                continue
+            level = "区县" if gaz.level(parent) == "市" or name.endswith(("区", "县")) else "市"
+            short = re.sub(r"(市|省)$", "", gaz.regions[parent].name if parent in gaz.regions else "")
+            aliases = {a for a in (core if len(core) >= 2 else "", short + name, parent + name) if a and a != name and not a.startswith(short + short)}
+            found[name] = Region(name, level, parent, tuple(sorted(aliases)))
+    return list(found.values())

@@ -26,12 +26,12 @@ from typing import Any
 
 from knowledge.bm25 import BM25, Tokenizer
 from knowledge.chunking import Chunk, chunk_document
-from knowledge.documents import DocumentInfo, Policy, describe, find_policies, load_catalogue
+from knowledge.documents import DocumentInfo, Policy, describe, find_policies, learn_regions, load_catalogue
 from knowledge.errors import BadDocument, BadQuery, IndexUnavailable
 from knowledge.factstore import FactStore
 from knowledge.normalize import CleanDoc, clean, decode
 from knowledge.query import QueryExpander
-from knowledge.regions import Gazetteer
+from knowledge.regions import Gazetteer, Region
 
 log = logging.getLogger(__name__)
 
@@ -92,6 +92,7 @@ class Processed:
     info: DocumentInfo
     policies: list[Policy]
     chunks: list[Chunk]
+    learned: list[Region] = field(default_factory=list)
 
 
 def source_name(path: Path, root: Path | None) -> str:
@@ -141,12 +142,13 @@ class Processor:
         doc = clean(text)
         if len(doc.text.strip()) < 10:
             raise BadDocument("no readable text left after cleaning")
+        learned = self.gaz.add(learn_regions(doc, self.gaz))
         policies = find_policies(doc, self.gaz)
         info = describe(source, doc, policies, self.gaz, self.catalogue.get(path.name, {}))
         chunks = chunk_document(source, doc, info, policies, self.gaz)
         if not chunks:
             raise BadDocument("no text to index after cleaning")
-        return Processed(source, path, hashlib.sha256(data).hexdigest(), doc, info, policies, chunks)
+        return Processed(source, path, hashlib.sha256(data).hexdigest(), doc, info, policies, chunks, learned)
 
 
 class KnowledgeBase:
@@ -172,7 +174,7 @@ class KnowledgeBase:
         self.dir = self.home / "index"
         self.embedder = embedder
         self.root = root
-        self.gaz = gazetteer or Gazetteer.default()
+        self.gaz = (gazetteer or Gazetteer.default()).copy()  # extended with places learned from the documents
         self.tokenizer = tokenizer or Tokenizer()
         self.expander = expander or QueryExpander(self.gaz)
         self.fusion = fusion
@@ -228,6 +230,8 @@ class KnowledgeBase:
         with self._lock():
             live = self.current()
             known = _known_hashes(live / "kb.sqlite") if live else {}
+            if live:
+                self._learned_regions(live)
             todo: list[Processed] = []
             for path in files:
                 source = source_name(path, self.root)
@@ -328,6 +332,7 @@ class KnowledgeBase:
             docs = db.execute("SELECT source, title, path FROM documents").fetchall()
         finally:
             db.close()
+        self._learned_regions(live)
         self._chunks = [Chunk(r[0], r[1], r[2], r[3], r[4], (r[5], r[6]), json.loads(r[7]), r[8], json.loads(r[9]), r[10]) for r in rows]
         self._titles = {d[0]: d[1] for d in docs}
         self._paths = {d[0]: d[2] for d in docs}
@@ -336,6 +341,22 @@ class KnowledgeBase:
         self._collection = self._client.get_collection(COLLECTION, embedding_function=self.embedder)
         self._by_id = {c.id: i for i, c in enumerate(self._chunks)}
         self._loaded = live.name
+
+    def _learned_regions(self, gen: Path) -> None:
+        """Teach this knowledge base's gazetteer the places its documents named."""
+        db = sqlite3.connect(f"file:{gen / 'kb.sqlite'}?mode=ro", uri=True)
+        try:
+            rows = db.execute("SELECT name, level, parent, aliases FROM regions").fetchall()
+        except sqlite3.OperationalError:
+            rows = []
+        finally:
+            db.close()
+        self.gaz.add([Region(n, lv, parent, tuple(json.loads(a))) for n, lv, parent, a in rows])
+
+    def term_chunks(self, term: str) -> int:
+        """How many chunks contain a term (a question's rare words point at their document)."""
+        self.load()
+        return sum(1 for c in self._chunks if term in c.text)
 
     def warm_up(self) -> None:
         self.load()
@@ -552,6 +573,7 @@ def _schema(db: sqlite3.Connection) -> None:
             id TEXT PRIMARY KEY, source TEXT, ordinal INTEGER, text TEXT, start INTEGER, end_ INTEGER,
             span_start INTEGER, span_end INTEGER, section TEXT, policy TEXT, regions TEXT, tokens TEXT);
         CREATE INDEX IF NOT EXISTS chunks_source ON chunks(source);
+        CREATE TABLE IF NOT EXISTS regions (name TEXT PRIMARY KEY, level TEXT, parent TEXT, aliases TEXT, source TEXT);
         CREATE TABLE IF NOT EXISTS policies (
             source TEXT, title TEXT, issuer TEXT, date TEXT, region TEXT, status TEXT, period TEXT,
             start INTEGER, end_ INTEGER, evidence TEXT, records TEXT);
@@ -597,6 +619,10 @@ def _store_document(db: sqlite3.Connection, p: Processed, tokenizer: Tokenizer) 
             )
             for c in p.chunks
         ],
+    )
+    db.executemany(
+        "INSERT OR IGNORE INTO regions VALUES (?,?,?,?,?)",
+        [(r.name, r.level, r.parent, json.dumps(list(r.aliases), ensure_ascii=False), p.source) for r in p.learned],
     )
     db.executemany(
         "INSERT INTO policies VALUES (?,?,?,?,?,?,?,?,?,?,?)",

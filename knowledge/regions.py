@@ -30,6 +30,20 @@ class Gazetteer:
     """Region lookup over a fixed list of regions."""
 
     def __init__(self, regions: list[Region]) -> None:
+        self._build(regions)
+
+    def copy(self) -> Gazetteer:
+        """An independent gazetteer with the same regions (a knowledge base extends its own copy)."""
+        return Gazetteer(list(self.regions.values()))
+
+    def add(self, regions: list[Region]) -> list[Region]:
+        """Add regions learned from documents; returns the ones that were new."""
+        new = [r for r in regions if r.name not in self.regions and r.parent in self.regions]
+        if new:
+            self._build([*self.regions.values(), *new])
+        return new
+
+    def _build(self, regions: list[Region]) -> None:
         self.regions = {r.name: r for r in regions}
         for r in regions:
             if r.parent and r.parent not in self.regions:

@@ -61,6 +61,8 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_telegram(args: argparse.Namespace, settings: Settings) -> int:
     """Long polling until Ctrl-C or SIGTERM."""
+    from telegram.error import InvalidToken, TelegramError
+
     from bot.channels.telegram import run_polling
     from bot.wiring import build_engine
 
@@ -69,5 +71,13 @@ def cmd_telegram(args: argparse.Namespace, settings: Settings) -> int:
         return 2
     engine = build_engine(settings)
     print("PolicyBot on Telegram (long polling); Ctrl-C to stop", file=sys.stderr, flush=True)
-    run_polling(settings, engine)
+    try:
+        run_polling(settings, engine)
+    except InvalidToken:
+        print("Telegram refused the token (POLICYBOT_TELEGRAM_TOKEN)", file=sys.stderr)
+        return 1
+    except TelegramError as exc:
+        log.error("telegram polling failed: %s", exc, exc_info=exc)
+        print(f"could not talk to the Telegram Bot API: {exc}", file=sys.stderr)
+        return 1
     return 0

@@ -40,6 +40,10 @@ CATEGORY_PATTERNS = {
     "场景开放": ("揭榜",),
     "活动补贴": ("峰会", "论坛", "大赛", "活动"),
 }
+NOT_A_KIND = set(
+    "有 的 给 对 哪些 什么 有没有 没有 是否 能否 可以 能 多少 领取 申请 拿 能拿 一次性 一年 每年 最高 最多 相关 这种 那种 其他 专项".split()
+)
+OFF_TOPIC_HINTS = ("天气", "下雨", "股票", "概念股", "比特币", "笑话", "诗", "提示词", "weather", "stock", "bitcoin", "joke", "poem")
 SPECIFIC_CATEGORIES = {"房租补贴", "购房补贴", "产业基金", "信贷融资", "算力补贴", "场景开放", "活动补贴"}
 GENERIC = set("元宇宙 政策 产业 发展 相关 地方 哪些 什么 多少 目标 方面 这个 那个 一下 支持 推动 加快 打造 建设".split())
 
@@ -137,9 +141,13 @@ class AnswerEngine:
             log.error("bad input in session %s: %s", session, problem)
             return Answer(self.composer.render("bad_input", lang, reason=problem, limit=self.max_chars), False, intent="bad_input")
         route = self.router.route(text, state)
+        if not route.regions and not route.followup and route.intent not in ("greeting", "statistic", "list", "compare"):
+            inferred = self._infer_region(route)
+            if inferred:  # "云锦园租办公室怎么补？" names a park, not a place: read it as the park's district
+                route = self.router.route(f"{inferred} {text}", state)
         try:
             with self._lock:
-                plan = self._plan(route)
+                plan = self._plan_message(text, route, state)
         except KnowledgeError as exc:
             log.error("answer failed for %r: %s", text, exc)
             plan = Plan([], found=False, lead=self._not_found(route, "topic"))
@@ -193,6 +201,27 @@ class AnswerEngine:
         }
 
     # ---------- planning
+    def _plan_message(self, text: str, route: Route, state: dict[str, Any]) -> Plan:
+        """One plan per clause of a compound question ("要建几个园区？集聚多少企业"), joined."""
+        clauses = self.router.clauses(text)
+        if len(clauses) < 2 or route.intent in ("greeting", "out_of_scope", "compare", "list"):
+            return self._plan(route)
+        plans = []
+        for clause in clauses:
+            sub = self.router.route(clause, {"intent": route.intent, "regions": route.regions, "year": route.year})
+            if not sub.regions:
+                sub.regions = route.regions
+            if sub.year is None:
+                sub.year = route.year
+            plans.append(self._plan(sub))
+        claims: list[Claim] = []
+        for p in plans:
+            claims.extend(c for c in p.claims if all(c.text != x.text for x in claims))
+        found = any(p.found and p.claims for p in plans)
+        if not found:
+            return plans[0]
+        return Plan(claims[:6], found=True, facts=[f for p in plans for f in (p.facts or [])], policy=plans[0].policy)
+
     def _plan(self, route: Route) -> Plan:
         if route.intent == "greeting":
             return Plan([], found=False, lead=self.composer.render("greeting", route.lang))
@@ -243,6 +272,9 @@ class AnswerEngine:
         facts = self.kb.facts()
         if not route.region:
             return self._plan_extract(route, numbers=True)
+        missing = self._unmentioned(route)
+        if missing:
+            return Plan([], found=False, lead=self._not_found(route.__class__(**{**route.__dict__, "metric": missing}), "missing"))
         rows = [r for r in facts.measures(region=route.region) if r.get("evidence")]
         if route.category in SPECIFIC_CATEGORIES:
             rows = [r for r in rows if r.get("category") == route.category]
@@ -274,8 +306,19 @@ class AnswerEngine:
             return Plan([], found=False, lead=self._not_found(route, "missing"))
         with_figure = [(s + 2, r) for s, r in scored if figure_text(r)] + [(s, r) for s, r in scored if not figure_text(r)]
         with_figure.sort(key=lambda x: -x[0])
-        best = self._pick(with_figure, several=True, limit=3)
+        top = with_figure[0][0]
+        best = [r for s, r in with_figure if s >= top * (0.85 if top >= 10 else 0.6)][:3]
         claims = [self._measure_claim(r, route) for r in best]
+        qb = bigrams(route.metric or route.question)
+        covered = max(len(qb & bigrams(r["evidence"][0]["quote"])) for r in best)
+        extract = self._plan_extract(route, numbers=True, sentences=1)
+        seen = {r["evidence"][0]["quote"] for r in best}
+        if (
+            extract.claims
+            and self._overlap(route, extract) > covered
+            and not any(q.quote in x for q in extract.claims[0].quotes for x in seen)
+        ):
+            claims.append(extract.claims[0])
         return Plan(claims, facts=best, policy=best[0].get("policy", ""))
 
     def _city_fallback(self, route: Route, city: str) -> Plan:
@@ -452,8 +495,14 @@ class AnswerEngine:
                 if "规模" in (r.get("metric") or "") and r.get("evidence"):
                     items.append((r["region"], Claim(self._target_line(r, route), [self._evidence_quote(r)]), r))
         elif re.search(r"季度|月份|\d月", q) and route.year:
+            quarter = re.search(r"([一二三四1-4])季度", q)
+            months = range(1, 13)
+            if quarter:
+                k = "一二三四".find(quarter.group(1)) + 1 or int(quarter.group(1))
+                months = range(3 * k - 2, 3 * k + 1)
             for p in facts.policies():
-                if (p.get("date") or "").startswith(str(route.year)) and p.get("evidence"):
+                d = p.get("date") or ""
+                if d.startswith(str(route.year)) and len(d) >= 7 and int(d[5:7]) in months and p.get("evidence"):
                     items.append((p["region"], self._item_claim(p["region"], self._evidence_quote(p), route), p))
         elif "征求意见稿" in q or "草案" in q:
             for p in facts.policies(status="征求意见稿"):
@@ -484,7 +533,7 @@ class AnswerEngine:
         df = {t: sum(1 for c in self.kb.chunks if t in c.text) for t in terms}
         terms = [t for t in sorted(terms, key=lambda t: df[t]) if df[t]][:1]
         # a four-character compound also matches with a word inside: 产业基金 ~ 产业投资基金
-        patterns = [re.compile(re.escape(t[:2]) + ".{0,3}" + re.escape(t[2:]) if len(t) == 4 else re.escape(t)) for t in terms]
+        patterns = [re.compile(re.escape(t[:2]) + "[^。；]{0,16}" + re.escape(t[2:]) if len(t) == 4 else re.escape(t)) for t in terms]
         out: list[tuple[str, Claim, dict[str, Any] | None]] = []
         for c in self.kb.chunks:
             for sent in SENTENCE.findall(c.text):
@@ -680,6 +729,31 @@ class AnswerEngine:
         title = self._short_policy(policy) or self._doc(e["source"]).get("title", e["source"])
         return Quote(e["source"], title, e.get("section") or "", e["quote"], tuple(e.get("span") or (0, 0)))
 
+    def _unmentioned(self, route: Route) -> str:
+        """The specific kind of support asked about ("装修补贴", "上市奖励") when no passage of the region mentions it."""
+        inside = set(self.gaz.expand(route.region)) if route.region else set()
+        texts = [c.text for c in self.kb.chunks if inside & set(c.regions)]
+        if not texts:
+            return ""
+        self.kb.tokenizer.warm_up()
+        words = [w for w in self.kb.tokenizer._jieba.lcut(route.question) if w.strip()]
+        support = ("补贴", "奖励", "补助", "资助", "贴息")
+        for i, w in enumerate(words):
+            if not w.endswith(support):
+                continue
+            kind = w[:-2] if len(w) > 2 else (words[i - 1] if i else "")
+            if (
+                kind in NOT_A_KIND
+                or len(kind) < 2
+                or kind in GENERIC
+                or self.gaz.canonical(kind)
+                or not re.fullmatch(r"[\u4e00-\u9fff]+", kind)
+            ):
+                continue
+            if not any(kind in t for t in texts):
+                return kind + w[-2:]
+        return ""
+
     def _overlap(self, route: Route, plan: Plan) -> int:
         qb = bigrams(route.metric or route.question)
         return max((len(qb & bigrams(q.quote)) for c in plan.claims for q in c.quotes), default=0)
@@ -708,6 +782,25 @@ class AnswerEngine:
             same = [r for s, r in scored if s >= top - 0.01]
             return same[:2]
         return [r for s, r in scored if s >= top * 0.6][:limit]
+
+    def _infer_region(self, route: Route) -> str | None:
+        """A question without a place but with a word only one document uses ("云锦") is about that document's place."""
+        if route.intent == "out_of_scope" and re.search("|".join(OFF_TOPIC_HINTS), route.question, re.I):
+            return None
+        words = [t for t in self.kb.tokenizer.tokens(route.question) if len(t) >= 2 and t not in GENERIC]
+        best: tuple[int, str] | None = None
+        for t in words:
+            holders = [c for c in self.kb.chunks if t in c.text or t in c.policy or t in c.section_path]
+            sources = {c.source for c in holders}
+            if len(sources) != 1:
+                continue
+            regions = [r for c in holders for r in c.regions]
+            if not regions:
+                continue
+            top = max(set(regions), key=regions.count)
+            if best is None or len(holders) > best[0]:
+                best = (len(holders), top)
+        return best[1] if best else None
 
     # ---------- coverage
     def _coverage_sets(self) -> None:

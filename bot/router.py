@@ -32,7 +32,7 @@ INTENTS = (
 )
 
 CATEGORY_WORDS: dict[str, tuple[str, ...]] = {
-    "房租补贴": ("房租", "租金", "办公用房", "rent"),
+    "房租补贴": ("房租", "租金", "办公用房", "租办公", "租用办公", "rent"),
     "购房补贴": ("购房", "买房", "住房", "安家", "housing", "home purchase"),
     "人才": ("人才", "领军", "团队", "落户", "talent", "leader"),
     "产业基金": ("基金", "fund"),
@@ -80,6 +80,9 @@ KEYWORDS: dict[str, tuple[str, ...]] = {
         "日期",
         "时间",
         "哪个部门",
+        "哪些部门",
+        "什么部门",
+        "哪家单位",
         "哪个单位",
         "谁发",
         "谁编",
@@ -139,6 +142,9 @@ KEYWORDS: dict[str, tuple[str, ...]] = {
         "揭榜",
         "最高",
         "补多少",
+        "怎么补",
+        "能补",
+        "补几",
         "奖多少",
         "金融",
         "资金保障",
@@ -387,6 +393,8 @@ class Router:
         topical = _has(q, TOPIC_WORDS) or bool(regions) or intent not in ("greeting", "out_of_scope", "")
         followup = False
         category = self.category_of(q) if intent in ("measure", "list", "compare", "") else None
+        if category == "人才" and prev.get("category") and prev["category"] != "人才" and len(q) <= 12 and not regions:
+            category = prev["category"]  # "精英人才呢？" after a 购房补贴 question asks about 购房补贴 for them
         if not intent:
             # "那南京呢？", "金融方面呢？", "跟松江比呢？": carry the previous question over
             if prev.get("intent") and prev["intent"] not in ("greeting", "out_of_scope"):
@@ -442,6 +450,9 @@ class Router:
         bare = re.sub(r"[\s，。！？,.!?~～]", "", core.lower())
         if _has(core, KEYWORDS["greeting"]) and len(bare) <= 14 and not regions and not _has(core, TOPIC_WORDS):
             return "greeting"
+        opener = re.match(r"^(?:你好|您好|hello|hi|hey|早上好|下午好|晚上好)[，,!！。\s]", core.lower())
+        if opener and not regions and not re.search(r"多少|哪|什么|几|如何|怎么|how|what|which|when", core.lower()):
+            return "greeting"  # "你好，我是园区招商的，在吗？"
         if _has(core, LIST_WORDS) and (len(regions) <= 1):
             return "list"
         if len(regions) >= 2 and _has(core, COMPARE_WORDS):
@@ -471,6 +482,13 @@ class Router:
         if _has(core, ("技术",)):
             return "technology"
         return ""
+
+    @staticmethod
+    def clauses(question: str) -> list[str]:
+        """The separate questions in one message: "要建几个园区？集聚多少企业" → two clauses."""
+        parts = [p.strip() for p in re.split(r"[？?；;]|，(?=[^，]*(?:多少|几|哪|什么|怎么|吗))", question) if p.strip()]
+        asking = [p for p in parts if re.search(r"多少|几|哪|什么|怎么|吗|如何|呢|how|what|which|when", p, re.I)]
+        return asking if len(asking) >= 2 else [question]
 
     def _english_metric(self, q: str) -> str:
         """An English question's metric, as the policy words the glossary gives for it."""

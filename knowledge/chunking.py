@@ -68,7 +68,10 @@ def heading_level(line: str) -> int:
         return 2
     if H_SUB.match(s) and short and len(s) <= 40:
         return 3
-    label_value = re.match(r"^[^：:]{1,12}[：:]\s*\S*\d", s)  # "颁布日期：2022年9月2日" is content
+    # "颁布日期：2022年9月2日", "发布单位：杭州市余杭区经济和信息化局" are content, not headings
+    label_value = re.match(r"^[^：:]{1,12}[：:]\s*\S*\d", s) or re.match(
+        r"^(?:发布|印发|发文|颁布|成文|施行)(?:单位|日期|时间|字号)[：:]\s*\S", s
+    )
     if len(s) <= 30 and s[-1] not in TERMINAL_END and not label_value:
         return 4
     return 0

@@ -200,7 +200,9 @@ def describe(source: str, doc: CleanDoc, policies: list[Policy], gaz: Gazetteer,
 
 
 ZONE_SUFFIX = r"(?:工业园区|高新技术产业开发区|经济技术开发区|高新区|开发区|经开区|新区|自治县|区|县|市)"
-NOT_A_PLACE = re.compile(r"^(?:[一二三四五六七八九十两多几]|各|全|本|有关|下辖|所辖|市辖|城|中心城|重点|相关|其他|该|我|示范|产业|园|功能|先行|核心|集聚|试验|实验)")
+NOT_A_PLACE = re.compile(
+    r"^(?:[一二三四五六七八九十两多几]|各|全|本|有关|下辖|所辖|市辖|城|中心城|重点|相关|其他|该|我|示范|产业|园|功能|先行|核心|集聚|试验|实验)"
+)
 
 
 def learn_regions(doc: CleanDoc, gaz: Gazetteer) -> list[Region]:
@@ -231,6 +233,10 @@ def learn_regions(doc: CleanDoc, gaz: Gazetteer) -> list[Region]:
                 continue
             level = "区县" if gaz.level(parent) == "市" or name.endswith(("区", "县")) else "市"
             short = re.sub(r"(市|省)$", "", gaz.regions[parent].name if parent in gaz.regions else "")
-            aliases = {a for a in (core if len(core) >= 2 else "", short + name, parent + name) if a and a != name and not a.startswith(short + short)}
+            aliases = {
+                a
+                for a in (core if len(core) >= 2 else "", short + name, parent + name)
+                if a and a != name and not a.startswith(short + short)
+            }
             found[name] = Region(name, level, parent, tuple(sorted(aliases)))
     return list(found.values())

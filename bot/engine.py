@@ -353,6 +353,9 @@ class AnswerEngine:
         if not scored or specific:
             return self._plan_extract(route, numbers=False, date=True)
         p = scored[0][1]
+        meta = self._meta_lines(p)
+        if meta:
+            return Plan(meta, facts=[p], policy=p["title"])
         ev = self._evidence_quote(p, prefer=r"\d{4}年\s*\d{1,2}月\s*\d{1,2}日")
         quote = ev.quote
         if "主要内容：" in quote:  # an appendix record: issuer and date are what is asked
@@ -367,6 +370,19 @@ class AnswerEngine:
             return self._plan_extract(route, numbers=False, date=True)
         claim = Claim(self.composer.render("quote", route.lang, lead="" if route.lang != "en" else "Issued", quote=quote), [ev])
         return Plan([claim], facts=[p], policy=p["title"])
+
+    def _meta_lines(self, policy: dict[str, Any]) -> list[Claim]:
+        """A policy text's own issuer and date lines ("发布单位：…", "发布日期：…"), quoted."""
+        sources = {e["source"] for e in policy.get("evidence") or []}
+        claims: list[Claim] = []
+        for c in self.kb.chunks:
+            if c.source not in sources or self._doc(c.source).get("kind") != "policy":
+                continue
+            for line in c.text.split("\n"):
+                if re.match(r"^(?:发布|印发|发文|颁布|成文|施行)(?:单位|日期|时间|机关)[：:]\S", line.strip()):
+                    quote = Quote(c.source, self._short_policy(policy["title"]) or c.source, c.section_path, line.strip(), c.span)
+                    claims.append(Claim(self.composer.render("quote", "zh-Hans", lead="", quote=line.strip()), [quote]))
+        return claims[:3]
 
     def _plan_statistic(self, route: Route) -> Plan:
         return self._plan_extract(route, numbers=True)
@@ -441,6 +457,12 @@ class AnswerEngine:
             for r in rows[:3]:
                 claims.append(self._target_claim(r, route))
                 facts_out.append(r)
+            money = [m for m in self.kb.facts().measures(region=route.region) if m.get("evidence") and m.get("region") == route.region]
+            money = [m for m in money if figure_text(m) and (not policy or m.get("policy") == policy)]
+            money.sort(key=lambda m: -(m.get("amount") or 0))
+            for m in money[: 2 if len(rows) < 2 else 1]:
+                claims.append(self._measure_claim(m, route))
+                facts_out.append(m)
         extract = self._plan_extract(route, numbers=False, sentences=3)
         seen = {q.quote for c in claims for q in c.quotes}
         fresh = [c for c in extract.claims if not any(q.quote in x for q in c.quotes for x in seen)]
@@ -531,10 +553,11 @@ class AnswerEngine:
             return []
         # the rarest term decides ("人才购房补贴": 购房补贴, not 人才)
         df = {t: sum(1 for c in self.kb.chunks if t in c.text) for t in terms}
+        others = [t for t in terms if df[t]]
         terms = [t for t in sorted(terms, key=lambda t: df[t]) if df[t]][:1]
         # a four-character compound also matches with a word inside: 产业基金 ~ 产业投资基金
         patterns = [re.compile(re.escape(t[:2]) + "[^。；]{0,16}" + re.escape(t[2:]) if len(t) == 4 else re.escape(t)) for t in terms]
-        out: list[tuple[str, Claim, dict[str, Any] | None]] = []
+        out: list[tuple[float, str, Claim]] = []
         for c in self.kb.chunks:
             for sent in SENTENCE.findall(c.text):
                 if not any(p.search(sent) for p in patterns):
@@ -546,10 +569,14 @@ class AnswerEngine:
                         continue
                     title = self._short_policy(c.policy) or self.kb.title_of(c.source)
                     quote = Quote(c.source, title, c.section_path, self._trim(sent.strip(), terms, limit=100), c.span)
-                    out.append((region, self._item_claim(region, quote, route), None))
+                    score = sum(1 for t in others if t in sent) + sum(
+                        0.5 for t in others if len(t) >= 4 and t[:2] in sent and t[2:] in sent
+                    )
+                    out.append((score, region, self._item_claim(region, quote, route)))
                 if regions:
                     break
-        return out
+        out.sort(key=lambda x: -x[0])  # sentences holding more of the question's words first
+        return [(region, claim, None) for _, region, claim in out]
 
     def _key_terms(self, route: Route) -> list[str]:
         tokens = self.kb.tokenizer.tokens(route.question)
@@ -787,7 +814,7 @@ class AnswerEngine:
         """A question without a place but with a word only one document uses ("云锦") is about that document's place."""
         if route.intent == "out_of_scope" and re.search("|".join(OFF_TOPIC_HINTS), route.question, re.I):
             return None
-        words = [t for t in self.kb.tokenizer.tokens(route.question) if len(t) >= 2 and t not in GENERIC]
+        words = [t for t in self.kb.tokenizer.tokens(route.question) if re.fullmatch(r"[\u4e00-\u9fff]{2,}", t) and t not in GENERIC]
         best: tuple[int, str] | None = None
         for t in words:
             holders = [c for c in self.kb.chunks if t in c.text or t in c.policy or t in c.section_path]

@@ -453,6 +453,10 @@ class Router:
         opener = re.match(r"^(?:你好|您好|hello|hi|hey|早上好|下午好|晚上好)[，,!！。\s]", core.lower())
         if opener and not regions and not re.search(r"多少|哪|什么|几|如何|怎么|how|what|which|when", core.lower()):
             return "greeting"  # "你好，我是园区招商的，在吗？"
+        if re.search(
+            r"介绍|概况|讲讲|说说|讲了什么|讲了些什么|说了啥|主要内容|是干嘛|overview|introduce|summar", core, re.I
+        ) and not re.search(r"多少|几|哪天|什么时候|谁", core):
+            return "overview"
         if _has(core, LIST_WORDS) and (len(regions) <= 1):
             return "list"
         if len(regions) >= 2 and _has(core, COMPARE_WORDS):

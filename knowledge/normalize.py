@@ -158,7 +158,8 @@ def _script_and_width(t: Tracked) -> Tracked:
         if changed >= max(3, len(sample) // 100):
             t = t.map_chars(to_simplified)
     t = t.sub(r"[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\uff05\uff0b\uff0d\uff0e\uff0f]", lambda m: chr(ord(m.group(0)) - 0xFEE0))
-    t = t.sub("[\u3000\u00a0\u2002\u2003\u2009\ufeff]", lambda m: "" if m.group(0) in "\u3000\ufeff" else " ")
+    t = t.sub("(?m)^\u3000+", "")  # full-width indentation
+    t = t.sub("[\u3000\u00a0\u2002\u2003\u2009\ufeff]", lambda m: "" if m.group(0) == "\ufeff" else " ")
     t = t.sub("[〝〃]", "“").sub("〞", "”")
     t = t.sub(rf"(?<=[{CJK}）》”])(?:[,;!?]|:(?!\d))", lambda m: HALF_TO_FULL[m.group(0)])
     t = t.sub(rf"[,;:](?=[{CJK}“《（])", lambda m: HALF_TO_FULL[m.group(0)])
@@ -179,6 +180,10 @@ def _drop_space(m: re.Match[str]) -> str:
         return m.group(0)
     if re.search(r"第[一二三四五六七八九十百零\d]+[章节条部分]$", text[max(line_start, a - 8) : a]):
         return " "
+    if re.search(r"(?:局|委员会|人民政府|政府|办公室|办公厅|厅|委)$", text[max(line_start, a - 4) : a]) and re.match(
+        r"\s+\S{2,}(?:市|区|省|县)", text[a : a + 12]
+    ):
+        return "、"  # two issuers side by side: "…科学技术委员会　上海市静安区财政局"
     return ""
 
 

@@ -346,10 +346,10 @@ class WeChatEndpoint:
 
     @staticmethod
     def _key(message: Any) -> str:
+        """MsgId for messages; sender + CreateTime + event for events (WeChat's own advice for deduplication)."""
         if getattr(message, "id", 0):
             return f"id:{message.id}"
-        event = getattr(message, "event", "") or message.type
-        return f"ev:{message.source}:{int(message.time.timestamp()) if hasattr(message.time, 'timestamp') else message.time}:{event}"
+        return f"ev:{message.source}:{message.time}:{getattr(message, 'event', '') or message.type}"
 
     async def respond(self, message: Any, started: float | None = None) -> str | None:
         """The passive reply for a message (None: reply "success"), computing each message's answer once."""

@@ -205,3 +205,18 @@ def test_eval_command_prints_the_report(built_home: Path) -> None:
     assert r.returncode == 0, r.stderr
     assert "numbers not found in their citations: 0" in r.stdout and "citation accuracy" in r.stdout
     assert fold("latency") in r.stdout
+
+
+def test_new_documents_ingested_by_a_user(fresh_home: Path) -> None:
+    """Documents the bot has never seen (a park's numbered articles, a roundup, a regulation) answer after `ingest`."""
+    from tests.conftest import DATA
+
+    r = run_cli(["ingest", str(DATA / "park_policy.txt"), str(DATA / "news_roundup.txt"), str(DATA / "regulation.txt")], fresh_home)
+    assert r.returncode == 0, r.stderr
+    engine = build_engine(make_settings(fresh_home))
+    report = evaluate(engine, load_cases(GOLD / "answers_newdocs.jsonl"))
+    print(f"new documents: pass rate {report.pass_rate:.3f}; by intent {report.by_intent()}")
+    assert sum(len(t.uncited_numbers) for t in report.turns) == 0
+    assert report.pass_rate >= 0.75  # measured 0.81 (target 0.90: see the issue note)
+    (a,) = ask(engine, "nd1", "云锦园租办公室前三年怎么补？")
+    assert a.found and "50%" in a.answer and a.citations[0].source == "tests/data/park_policy.txt"

@@ -10,6 +10,7 @@ of what is covered.
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 import threading
@@ -820,6 +821,9 @@ class AnswerEngine:
             holders = [c for c in self.kb.chunks if t in c.text or t in c.policy or t in c.section_path]
             sources = {c.source for c in holders}
             if len(sources) != 1:
+                continue
+            doc_regions = json.loads(self._doc(next(iter(sources))).get("regions") or "[]")
+            if len(doc_regions) > 2:  # a report or roundup about many places tells nothing by one word
                 continue
             regions = [r for c in holders for r in c.regions]
             if not regions:

@@ -209,6 +209,15 @@ COMPARE_WORDS = (
     "相比",
     "谁高",
     "谁多",
+    "谁大",
+    "谁更",
+    "更大",
+    "哪家",
+    "哪个大",
+    "哪个更",
+    "还是",
+    "最早",
+    "最多",
     "哪个多",
     "哪个高",
     "哪个先",
@@ -467,6 +476,8 @@ class Router:
             and _has(core, ("华东", "华南", "华北", "省级", "地市级", "区县级"))
         ):
             return "compare"
+        if len(regions) >= 2 and not _has(core, LIST_WORDS) and re.search(r"和|与|跟|、|还是|及|and|or|vs", core):
+            return "compare"  # two places in one question: answer for each
         if _has(core, KEYWORDS["policy_info"]):
             return "policy_info"
         if _has(core, KEYWORDS["statistic"]) and not [r for r in regions if self.gaz.level(r) != "国家"]:

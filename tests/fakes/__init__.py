@@ -1,0 +1,1 @@
+"""Protocol-faithful local stand-ins for outside services (Telegram Bot API, WeChat APIs)."""

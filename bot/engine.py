@@ -22,7 +22,7 @@ from typing import Any
 from bot.answer import Answer
 from bot.compose import Claim, Composer, Quote
 from bot.figures import figure_text, percent
-from bot.router import Route, Router
+from bot.router import OFF_TOPIC, Route, Router
 from bot.sessions import SessionStore
 from knowledge.errors import KnowledgeError
 from knowledge.index import KnowledgeBase, SearchHit
@@ -44,7 +44,6 @@ CATEGORY_PATTERNS = {
 NOT_A_KIND = set(
     "有 的 给 对 哪些 什么 有没有 没有 是否 能否 可以 能 多少 领取 申请 拿 能拿 一次性 一年 每年 最高 最多 相关 这种 那种 其他 专项".split()
 )
-OFF_TOPIC_HINTS = ("天气", "下雨", "股票", "概念股", "比特币", "笑话", "诗", "提示词", "weather", "stock", "bitcoin", "joke", "poem")
 SPECIFIC_CATEGORIES = {"房租补贴", "购房补贴", "产业基金", "信贷融资", "算力补贴", "场景开放", "活动补贴"}
 GENERIC = set("元宇宙 政策 产业 发展 相关 地方 哪些 什么 多少 目标 方面 这个 那个 一下 支持 推动 加快 打造 建设".split())
 
@@ -813,7 +812,7 @@ class AnswerEngine:
 
     def _infer_region(self, route: Route) -> str | None:
         """A question without a place but with a word only one document uses ("云锦") is about that document's place."""
-        if route.intent == "out_of_scope" and re.search("|".join(OFF_TOPIC_HINTS), route.question, re.I):
+        if route.intent == "out_of_scope" and re.search("|".join(map(re.escape, OFF_TOPIC)), route.question, re.I):
             return None
         words = [t for t in self.kb.tokenizer.tokens(route.question) if re.fullmatch(r"[\u4e00-\u9fff]{2,}", t) and t not in GENERIC]
         best: tuple[int, str] | None = None

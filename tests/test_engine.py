@@ -12,6 +12,7 @@ import pytest
 from bot.compose import Claim, Composer, Quote, numbers_in
 from bot.engine import AnswerEngine
 from bot.evaluation import evaluate, fold, load_cases
+from bot.router import INTENTS
 from bot.sessions import SessionStore
 from bot.settings import PROJECT
 from bot.wiring import build_engine
@@ -39,19 +40,7 @@ def test_gold_set_passes(engine: AnswerEngine) -> None:
     cases = load_cases(GOLD / "answers.jsonl")
     assert len(cases) >= 150
     intents = {t["intent"] for c in cases for t in c["turns"]}
-    assert {
-        "target",
-        "measure",
-        "scenario",
-        "technology",
-        "policy_info",
-        "statistic",
-        "compare",
-        "list",
-        "overview",
-        "greeting",
-        "out_of_scope",
-    } <= intents
+    assert set(INTENTS) <= intents
     report = evaluate(engine, cases)
     failures = [(t.case, t.question, t.problems) for t in report.turns if not t.passed]
     print(f"pass rate {report.pass_rate:.3f}; by intent {report.by_intent()}")

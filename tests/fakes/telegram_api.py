@@ -30,6 +30,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
+from tests.fakes import loopback_server
+
 MAX_TEXT = 4096
 CHAT_ACTIONS = {
     "typing",
@@ -194,22 +196,7 @@ class FakeBotAPI:
     # ---------- lifecycle ----------
 
     def start(self) -> FakeBotAPI:
-        fake = self
-
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def log_message(self, *args: Any) -> None:
-                pass
-
-            def do_GET(self) -> None:
-                fake._handle(self)
-
-            def do_POST(self) -> None:
-                fake._handle(self)
-
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._server.daemon_threads = True
+        self._server = loopback_server(self._handle)
         serve = threading.Thread(target=self._server.serve_forever, name="fake-bot-api", daemon=True)
         push = threading.Thread(target=self._push_webhooks, name="fake-bot-api-webhook", daemon=True)
         self._threads = [serve, push]

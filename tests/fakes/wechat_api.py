@@ -19,6 +19,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
+from tests.fakes import loopback_server
+
 CONTENT_LIMIT_BYTES = 2048
 
 
@@ -44,22 +46,7 @@ class FakeWeChatAPI:
         self._thread: threading.Thread | None = None
 
     def start(self) -> FakeWeChatAPI:
-        fake = self
-
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def log_message(self, *args: Any) -> None:
-                pass
-
-            def do_GET(self) -> None:
-                fake._handle(self)
-
-            def do_POST(self) -> None:
-                fake._handle(self)
-
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._server.daemon_threads = True
+        self._server = loopback_server(self._handle)
         self._thread = threading.Thread(target=self._server.serve_forever, name="fake-wechat-api", daemon=True)
         self._thread.start()
         return self

@@ -247,11 +247,47 @@ def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
         print()
 
 
+def cmd_eval_corpus(args: argparse.Namespace, settings: Settings) -> int:
+    """Ingest a corpus folder as users would have it, then score its dev_questions.jsonl per kind."""
+    from bot.devset import evaluate_dev, load_dev_cases, prepare_corpus
+
+    corpus = Path(args.corpus)
+    suffixes = tuple("." + s.strip(". ") for s in args.formats.split(",") if s.strip())
+    kb = ready_knowledge_base(settings)
+    copies = prepare_corpus(corpus, settings.home / "corpus" / corpus.resolve().name, suffixes)
+    report = kb.ingest(copies, tqdm_progress)
+    for source, why in report.failed:
+        print(f"not ingested: {source}: {why}", file=sys.stderr)
+    names = [c.name for c in copies if str(c) not in {s for s, _ in report.failed}]
+    cases = load_dev_cases(Path(args.gold) if args.gold else corpus / "dev_questions.jsonl")
+    covered = [c for c in cases if c.get("oos") or all(any(s in n for n in names) for s in c.get("src", []))]
+    engine = build_engine(settings)
+    result = evaluate_dev(engine, covered)
+    print(f"{len(covered)} of {len(cases)} questions are on ingested files ({', '.join(suffixes)})")
+    print(f"{'kind':<11} {'cases':>5} {'passed':>7}")
+    for kind, (n, ok) in result.by_kind().items():
+        print(f"{kind:<11} {n:>5} {ok / n:>7.1%}")
+    p50, p95 = result.latency()
+    print(f"{'all':<11} {len(result.results):>5} {result.pass_rate:>7.1%}")
+    print(f"numbers not found in their citations: {sum(len(r.uncited) for r in result.results)}")
+    print(f"latency per turn: p50 {p50:.1f} ms, p95 {p95:.1f} ms")
+    if args.failures:
+        for r in result.results:
+            if not r.passed:
+                print(f"FAIL {r.case} [{r.kind}] {r.question} :: {'; '.join(r.problems)} :: {r.answer[:200]} :: {r.sources[:3]}")
+    if args.out:
+        Path(args.out).write_text("\n".join(json.dumps(r.__dict__, ensure_ascii=False) for r in result.results) + "\n", encoding="utf-8")
+    return 0
+
+
 def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     from bot.evaluation import evaluate, load_cases
 
+    if args.corpus:
+        return cmd_eval_corpus(args, settings)
     engine = build_engine(settings)
-    report = evaluate(engine, load_cases(Path(args.gold)))
+    gold = Path(args.gold) if args.gold else Path(__file__).resolve().parent.parent / "tests" / "gold" / "answers.jsonl"
+    report = evaluate(engine, load_cases(gold))
     print(f"{'intent':<13} {'turns':>5} {'passed':>7} {'intent ok':>9}")
     for intent, (n, ok, recog) in report.by_intent().items():
         print(f"{intent:<13} {n:>5} {ok / n:>7.1%} {recog / n:>9.1%}")
@@ -307,8 +343,11 @@ def build_parser() -> argparse.ArgumentParser:
     s.set_defaults(func=cmd_chat)
 
     s = sub.add_parser("eval", help="run the answer gold set: accuracy per intent, citations, uncited numbers, latency")
-    s.add_argument("--gold", default=str(Path(__file__).resolve().parent.parent / "tests" / "gold" / "answers.jsonl"))
+    s.add_argument("--gold", default=None, help="gold file (default tests/gold/answers.jsonl, or the corpus's dev_questions.jsonl)")
     s.add_argument("--failures", action="store_true", help="list failing turns")
+    s.add_argument("--corpus", help="a folder of real documents with dev_questions.jsonl: ingest them, score per kind")
+    s.add_argument("--formats", default="txt,md,html", help="with --corpus: file types to ingest (comma-separated)")
+    s.add_argument("--out", help="with --corpus: write every result as JSON lines to this file")
     s.set_defaults(func=cmd_eval)
 
     s = sub.add_parser("eval-retrieval", help="Recall@1, Recall@5 and MRR on the retrieval gold set")

@@ -18,6 +18,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from bot.answer import Answer, Citation
+from bot.english import english_numbers
 
 log = logging.getLogger(__name__)
 NUMBER = re.compile(r"\d+(?:\.\d+)?")
@@ -59,6 +60,7 @@ def supported(text: str, quotes: list[str]) -> bool:
     have = set()
     for q in quotes:
         have.update(numbers_in(q))
+        have.update(english_numbers(q))
     return all(n in have for n in numbers_in(text))
 
 

@@ -5,8 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from bot.analysis import Analyzer
+from bot.clauses import ClauseFinder, ClauseScorer
 from bot.compose import Composer
+from bot.coverage import Coverage
 from bot.engine import AnswerEngine
+from bot.planners import DocumentCatalog, Planner
+from bot.planners.clauses import ClausePlanner
+from bot.planners.facts import FactPlanner
 from bot.router import Router
 from bot.sessions import SessionStore
 from bot.settings import Settings
@@ -39,19 +45,32 @@ def ready_knowledge_base(settings: Settings) -> KnowledgeBase:
     return kb
 
 
+def build_planners(kb: KnowledgeBase, composer: Composer, coverage: Coverage) -> list[Planner]:
+    """The planners, in the order the engine asks them: the fact table where it fits, then clauses."""
+    catalog = DocumentCatalog(kb)
+    return [
+        FactPlanner(kb, composer, coverage),
+        ClausePlanner(ClauseFinder(kb), ClauseScorer(kb, catalog), catalog, composer),
+    ]
+
+
 def build_engine(settings: Settings, *, warm: bool = True) -> AnswerEngine:
-    """The answer core, wired: knowledge base (built from the seeds if needed), router, composer, sessions."""
+    """The answer core, wired: knowledge base (built from the seeds if needed), analysis, planners, composer, sessions."""
     kb = ready_knowledge_base(settings)
     rephraser = None
     if settings.llm_base_url:
         from bot.llm import Rephraser
 
         rephraser = Rephraser(settings.llm_base_url, settings.llm_api_key, settings.llm_model, settings.llm_timeout_s)
+    composer = Composer(settings.prompts)
+    coverage = Coverage(kb)
     engine = AnswerEngine(
         kb,
-        Router(kb.gaz, kb.expander),
-        Composer(settings.prompts),
+        Analyzer(Router(kb.gaz, kb.expander), kb.tokenizer),
+        build_planners(kb, composer, coverage),
+        composer,
         SessionStore(settings.home / "sessions.sqlite", settings.session_ttl_hours * 3600),
+        coverage,
         max_question_chars=settings.max_question_chars,
         rephraser=rephraser,
     )

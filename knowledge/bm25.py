@@ -45,6 +45,12 @@ class Tokenizer:
         return out
 
 
+    def words(self, text: str) -> list[str]:
+        """Whole words (jieba's precise mode, no sub-words), stop words and punctuation dropped."""
+        self.warm_up()
+        return [w.strip() for w in self._jieba.lcut(text.lower()) if w.strip() and w.strip() not in STOP and TOKEN_OK.search(w)]
+
+
 class BM25:
     """Okapi BM25 over pre-tokenised documents."""
 

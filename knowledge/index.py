@@ -337,6 +337,7 @@ class KnowledgeBase:
         self._titles = {d[0]: d[1] for d in docs}
         self._paths = {d[0]: d[2] for d in docs}
         self._bm25 = BM25([json.loads(r[11]) for r in rows])
+        self._max_idf = max(self._bm25.idf.values(), default=1.0)
         self._client = chromadb.PersistentClient(path=str(live / "chroma"), settings=chromadb.Settings(anonymized_telemetry=False))
         self._collection = self._client.get_collection(COLLECTION, embedding_function=self.embedder)
         self._by_id = {c.id: i for i, c in enumerate(self._chunks)}
@@ -357,6 +358,16 @@ class KnowledgeBase:
         """How many chunks contain a term (a question's rare words point at their document)."""
         self.load()
         return sum(1 for c in self._chunks if term in c.text)
+
+    def idf(self, term: str) -> float:
+        """A term's rarity in the index (BM25 idf); a term no chunk holds counts as the rarest."""
+        self.load()
+        if not self._bm25:
+            return 1.0
+        idf = self._bm25.idf.get(term.lower())
+        if idf is None:
+            idf = self._max_idf
+        return idf
 
     def warm_up(self) -> None:
         self.load()

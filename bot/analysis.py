@@ -1,0 +1,148 @@
+"""Question analysis: one frozen ``Analysis`` per question, the first stage of the answer pipeline.
+
+It wraps the rule router (places, follow-ups, intent words, language) and adds what the
+pipeline needs to find and judge a passage: the answer type (``data/answer_types.toml``),
+the topic terms left once places, question words and type words are removed, and the
+company's own figures ("我们去年营收3亿" → 3亿). A follow-up without topic words of its own
+("那南京呢？", "最多多少钱？") takes the previous question's topic and, when it names no
+type of its own, the previous type.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from bot.router import Route, Router
+from knowledge.bm25 import Tokenizer
+
+DATA = Path(__file__).parent / "data"
+
+# A figure the asker states about themselves: "营收3亿", "投入800万", "600亩", "年薪30万元".
+OWN_FIGURE = re.compile(
+    r"(?<![\d.])(\d+(?:\.\d+)?|[一二三四五六七八九十两百千]+)\s*(亿元|万元|千元|亿|万|千|元|亩|平方米|平米|㎡|人|名|家|台|套|%)"
+)
+
+
+@dataclass(frozen=True)
+class AnswerType:
+    """One kind of answer: how a question asks for it and how a passage gives it."""
+
+    name: str
+    ask: re.Pattern[str]
+    cue: re.Pattern[str] | None
+    drop: re.Pattern[str] | None
+    strict: bool
+    what: tuple[str, str]
+
+
+@lru_cache(maxsize=4)
+def load_answer_types(path: Path = DATA / "answer_types.toml") -> tuple[AnswerType, ...]:
+    with open(path, "rb") as fh:
+        raw = tomllib.load(fh)
+    out = []
+    for t in raw["type"]:
+        out.append(
+            AnswerType(
+                t["name"],
+                re.compile(t["ask"], re.I),
+                re.compile(t["cue"], re.I) if t.get("cue") else None,
+                re.compile(t["drop"], re.I) if t.get("drop") else None,
+                bool(t.get("strict", False)),
+                (t["what"][0], t["what"][1]),
+            )
+        )
+    if not out or out[-1].name != "overview":
+        raise ValueError(f"{path}: the last answer type must be the catch-all 'overview'")
+    return tuple(out)
+
+
+@lru_cache(maxsize=4)
+def load_words(path: Path) -> frozenset[str]:
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return frozenset(x.strip() for x in lines if x.strip() and not x.startswith("#"))
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """What one question asks, about what and where."""
+
+    route: Route
+    answer_type: AnswerType
+    topic: tuple[str, ...]  # topic terms, most specific first
+    own_figures: tuple[str, ...] = ()
+    topic_text: str = ""  # the question's topic words as written (carried to follow-ups)
+    carried: bool = False  # the topic came from the previous question
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def lang(self) -> str:
+        return self.route.lang
+
+    @property
+    def region(self) -> str | None:
+        return self.route.region
+
+    @property
+    def kind(self) -> str:
+        return self.answer_type.name
+
+
+class Analyzer:
+    """Question text and session state in, one ``Analysis`` out."""
+
+    def __init__(self, router: Router, tokenizer: Tokenizer, types: tuple[AnswerType, ...] | None = None) -> None:
+        self.router = router
+        self.tokenizer = tokenizer
+        self.types = types or load_answer_types()
+        self.by_name = {t.name: t for t in self.types}
+        self.stop = load_words(DATA / "question_words.txt")
+
+    def run(self, question: str, state: dict[str, Any]) -> Analysis:
+        route = self.router.route(question, state)
+        q = route.question
+        answer_type = next(t for t in self.types if t.ask.search(q.lower()))
+        figures = tuple(m.group(0) for m in OWN_FIGURE.finditer(q) if not re.match(r"20\d\d年", q[m.start() : m.end() + 1]))
+        topic_text = self._topic_text(q, answer_type)
+        terms = self._terms(topic_text, route)
+        carried = False
+        prev_topic = state.get("topic_text", "")
+        if prev_topic and (route.followup or not terms) and len(terms) <= 1 and state.get("answer_type"):
+            # "那南京呢？" / "最多多少钱？": the previous question's topic, this question's place and type
+            topic_text = f"{prev_topic} {topic_text}".strip()
+            terms = self._terms(topic_text, route)
+            carried = True
+            if answer_type.name in ("overview", "list", "date") and not re.search(r"[a-z]{3}|哪些|什么时候", q.lower()):
+                answer_type = self.by_name.get(state["answer_type"], answer_type)
+        return Analysis(route, answer_type, terms, figures, topic_text, carried)
+
+    def _topic_text(self, q: str, answer_type: AnswerType) -> str:
+        text = q
+        for a, b, _name in sorted(self.router.gaz.find_all(q, question=True), reverse=True):
+            text = text[:a] + " " + text[b:]
+        text = OWN_FIGURE.sub(" ", text)
+        text = re.sub(r"20\d\d\s*年?", " ", text)
+        for t in self.types:  # words that only name the kind of answer asked for
+            if t.drop is not None:
+                text = t.drop.sub(" ", text)
+        return re.sub(r"\s+", " ", re.sub(r"[？?！!。，,、：:；;“”\"'（）()《》]", " ", text)).strip()
+
+    def _terms(self, topic_text: str, route: Route) -> tuple[str, ...]:
+        if route.lang == "en":
+            words = [t for t in self.router.expander.terms(topic_text) if not self.router.gaz.canonical(t)]
+            words += [w for w in re.findall(r"[\u4e00-\u9fff]{2,}", topic_text)]
+        else:
+            words = self.tokenizer.words(topic_text)
+        out: list[str] = []
+        for w in words:
+            w = w.strip()
+            if len(w) < 2:
+                continue
+            if w in self.stop or self.router.gaz.canonical(w) or re.fullmatch(r"[\d.]+|[a-z]{1,2}", w):
+                continue
+            out.append(w)
+        return tuple(dict.fromkeys(sorted(out, key=len, reverse=True)))

@@ -1,0 +1,190 @@
+"""Candidates and scoring: the passages that may answer a question, cut into clauses and ranked.
+
+``ClauseFinder.run`` asks the hybrid index for chunks (filtered by the question's place)
+and cuts them into clauses: one sentence (or one ；-part of a very long sentence), with the
+item heading or article (第X条) it sits under. ``ClauseScorer.run`` ranks them for the
+question's answer type: how much of the topic (weighted by rarity in the index) the clause
+and its heading hold, the retrieval score, whether the clause reads like that type of
+answer (``answer_types.toml`` cue), and a penalty for a clause about another place.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from bot.analysis import Analysis
+from bot.planners import DocumentCatalog
+from knowledge.chunking import Chunk
+from knowledge.index import KnowledgeBase
+
+SENTENCE = re.compile(r"[^。！？!?\n]+[。！？!?]?")
+ARTICLE = re.compile(r"^\s*(第[一二三四五六七八九十百零〇\d]+条)")
+# an item heading on its own line: "5.花卉基地建设。", "（三）资金保障", "二、旅游服务设施建设"
+ITEM_HEAD = re.compile(
+    r"^\s*(?:\d{1,2}[.．、]|[（(][一二三四五六七八九十\d]{1,3}[）)]|[一二三四五六七八九十]{1,3}、)[^。；]{1,28}[。]?\s*$"
+)
+MONEY = re.compile(r"\d[\d.,]*\s*(?:万元|亿元|千元|元|%|美元)|[一二三四五六七八九十百千两]+(?:万元|亿元)|百分之[一二三四五六七八九十百点]+")
+LONG = 260
+
+
+@dataclass(frozen=True)
+class Clause:
+    """A verbatim piece of a chunk that may answer a question."""
+
+    text: str
+    chunk: Chunk
+    rank: int  # rank of its chunk in retrieval (0 best; docs scanned whole get a high rank)
+    retrieval: float  # fused retrieval score of its chunk, 0..1
+    label: str = ""  # the item heading it sits under
+    article: str = ""  # 第X条 it belongs to
+    position: int = 0  # order inside the chunk
+
+
+@dataclass
+class Scored:
+    clause: Clause
+    score: float
+    coverage: float  # share of the topic's weight the clause (with its heading) holds
+    cue: bool
+    details: dict[str, float] = field(default_factory=dict)
+
+
+def cut(chunk: Chunk, rank: int, retrieval: float) -> list[Clause]:
+    """A chunk's clauses in order, each with its item heading and article."""
+    out: list[Clause] = []
+    label = ""
+    article = ""
+    for m in re.finditer(r"(?<![第])(第[一二三四五六七八九十百零〇\d]+条)", " ".join(chunk.section[-1:])):
+        article = m.group(1)
+    pos = 0
+    for line in chunk.text.split("\n"):
+        s = line.strip()
+        if not s:
+            continue
+        a = ARTICLE.match(s)
+        if a:
+            article = a.group(1)
+            label = ""
+        if ITEM_HEAD.match(s) and len(s) <= 30:
+            label = s.rstrip("。")
+            continue
+        for sm in SENTENCE.finditer(s):
+            sent = sm.group(0).strip()
+            if len(re.sub(r"\W", "", sent)) < 4:
+                continue
+            parts = [sent]
+            if len(sent) > LONG:
+                parts = [p for p in re.split(r"(?<=[；;])", sent) if len(p.strip()) >= 4]
+            for part in parts:
+                out.append(Clause(part.strip(), chunk, rank, retrieval, label, article, pos))
+                pos += 1
+    return out
+
+
+class ClauseFinder:
+    """The candidate clauses for an analysed question: retrieval plus, when asked, whole documents."""
+
+    def __init__(self, kb: KnowledgeBase, k: int = 10) -> None:
+        if k < 1:
+            raise ValueError(f"k must be at least 1, not {k}")
+        self.kb = kb
+        self.k = k
+        self._by_source: dict[str, list[Chunk]] = {}
+        self._chunks_id = 0
+
+    def query_text(self, a: Analysis) -> str:
+        if a.carried or a.route.lang == "en":
+            return " ".join([a.topic_text, *a.route.regions, *a.topic]).strip() or a.route.question
+        return a.route.question
+
+    def run(self, a: Analysis, region: str | None) -> list[Clause]:
+        hits = self.kb.search(self.query_text(a), region=region, k=self.k)
+        top = max((h.score for h in hits), default=1.0) or 1.0
+        out: list[Clause] = []
+        for rank, hit in enumerate(hits):
+            out.extend(cut(hit.chunk, rank, max(0.0, hit.score / top)))
+        return out
+
+    def document(self, source: str) -> list[Clause]:
+        """Every clause of one document (for answers a document states once: its date of effect, validity)."""
+        chunks = self.kb.chunks
+        if id(chunks) != self._chunks_id:
+            self._by_source = {}
+            for c in chunks:
+                self._by_source.setdefault(c.source, []).append(c)
+            self._chunks_id = id(chunks)
+        out: list[Clause] = []
+        for c in self._by_source.get(source, []):
+            out.extend(cut(c, 20, 0.0))
+        return out
+
+
+class ClauseScorer:
+    """Ranks clauses for an analysed question."""
+
+    def __init__(self, kb: KnowledgeBase, catalog: DocumentCatalog) -> None:
+        self.kb = kb
+        self.gaz = kb.gaz
+        self.catalog = catalog
+
+    def _title(self, source: str) -> str:
+        doc = self.catalog.get(source)
+        return doc.title if doc else ""
+
+    def weights(self, a: Analysis) -> dict[str, float]:
+        return {t: self.kb.idf(t) for t in a.topic}
+
+    def coverage(self, text: str, weights: dict[str, float]) -> float:
+        total = sum(weights.values())
+        if not total:
+            return 0.0
+        got = 0.0
+        for t, w in weights.items():
+            if t in text:
+                got += w
+            elif len(t) >= 4 and t[:2] in text and t[2:] in text:
+                got += 0.6 * w
+            elif len(t) == 3 and t[:2] in text:
+                got += 0.3 * w
+        return got / total
+
+    def run(self, a: Analysis, clauses: list[Clause]) -> list[Scored]:
+        weights = self.weights(a)
+        cue = a.answer_type.cue
+        here = set(self.gaz.expand(a.region)) | set(self.gaz.ancestors(a.region)) if a.region else set()
+        out: list[Scored] = []
+        seen: set[tuple[str, str]] = set()
+        for c in clauses:
+            key = (c.chunk.source, c.text)
+            if key in seen:
+                continue
+            seen.add(key)
+            # words of the question that name the document or section ("科技进步条例") are met by the
+            # document; the clause itself must hold the rest
+            context = " ".join(x for x in (c.label, " ".join(c.chunk.section[-2:]), c.chunk.policy, self._title(c.chunk.source)) if x)
+            named = {t: w for t, w in weights.items() if t in context and t not in c.text}
+            rest = {t: w for t, w in weights.items() if t not in named}
+            cov = self.coverage(c.text, rest) if rest else (1.0 if named else 0.0)
+            total = sum(weights.values()) or 1.0
+            ctx = (sum(named.values()) + cov * sum(rest.values())) / total
+            has_cue = bool(cue and cue.search(c.text))
+            s = 3.0 * cov + 2.5 * ctx + 2.0 * c.retrieval - 0.12 * min(c.rank, 20)
+            if has_cue:
+                s += 2.5
+            money = len(MONEY.findall(c.text))
+            if a.kind in ("amount", "tier"):
+                s += min(money, 3) * 0.6 if money else -1.5
+            if a.kind == "tier" and money >= 2:
+                s += 1.0
+            if a.kind == "target" and re.search(r"\d", c.text):
+                s += 0.8
+            if here:
+                others = [r for r in self.gaz.most_specific(self.gaz.names_in(c.text)) if r not in here and self.gaz.level(r) != "国家"]
+                if others:
+                    s -= 2.0
+            if len(c.text) < 12:
+                s -= 1.0
+            out.append(Scored(c, s, ctx, has_cue, {"cov": cov, "ctx": ctx}))
+        out.sort(key=lambda x: (-x.score, x.clause.rank, x.clause.position))
+        return out

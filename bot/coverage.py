@@ -1,0 +1,65 @@
+"""What the knowledge base covers: the places its passages are about, and the years they name.
+
+A question about a place nobody ingested a document for is refused with this coverage line,
+never answered from another place's text.
+"""
+
+from __future__ import annotations
+
+import re
+
+from knowledge.index import KnowledgeBase
+
+
+class Coverage:
+    """Places (with their ancestors) and years per place, read once per index generation."""
+
+    def __init__(self, kb: KnowledgeBase) -> None:
+        self.kb = kb
+        self.gaz = kb.gaz
+        self._gen: str | None = None
+        self._covered: set[str] = set()
+        self._years: dict[str, set[int]] = {}
+
+    def _load(self) -> None:
+        self.kb.load()
+        gen = getattr(self.kb, "_loaded", None)
+        if gen == self._gen:
+            return
+        covered: set[str] = set()
+        years: dict[str, set[int]] = {}
+        for c in self.kb.chunks:
+            found = {int(y) for y in re.findall(r"(20\d{2})年", c.text)}
+            for r in c.regions:
+                for name in self.gaz.lineage(r):
+                    covered.add(name)
+                    years.setdefault(name, set()).update(found)
+        self._covered, self._years, self._gen = covered, years, gen
+
+    def covers(self, region: str) -> bool:
+        self._load()
+        return region in self._covered
+
+    def year_known(self, region: str, year: int) -> bool:
+        self._load()
+        if year in self._years.get(region, set()):
+            return True
+        return any(r.get("year") == year for r in self.kb.facts().targets(region=region))
+
+    def line(self, lang: str = "zh-Hans") -> str:
+        """The places the documents are about, in one line."""
+        self._load()
+        cities: dict[str, list[str]] = {}
+        for name in sorted(self._covered):
+            if self.gaz.level(name) == "国家" or not self.gaz.level(name):
+                continue
+            top = self.gaz.lineage(name)[-1]
+            cities.setdefault(top, [])
+            if name != top and name not in cities[top]:
+                cities[top].append(name)
+        names = [
+            f"{top}（含{'、'.join(cities[top][:3])}等）" if cities[top] else top for top in sorted(cities, key=lambda r: -len(cities[r]))
+        ]
+        if lang == "en":
+            return "policies of " + ", ".join(names[:20]) + "; targets, subsidies and awards, conditions, dates of effect, definitions"
+        return "、".join(names[:12]) + "等地的政策文件；可问补贴与奖励、申请条件、施行与有效期、定义、产业目标、发布单位和日期"

@@ -1,0 +1,182 @@
+"""The general planner: answer from the best clause of the documents, quoted whole.
+
+Works on any policy text a user ingests. A direct sentence is written only where every slot
+comes from one clause (a date of effect, a period of validity: "《…》自2018年1月1日起施行");
+otherwise the clause is quoted whole, so conditions, bases and tiers stay with their figures.
+Types that a document states once (effect, validity, definitions) are looked for in the best
+documents whole; when none states it the answer says so (``found: false``). When two versions
+of one policy are ingested, the answer comes from the one in force and names the other.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.analysis import Analysis
+from bot.clauses import ClauseFinder, ClauseScorer, Scored
+from bot.compose import Claim, Composer, Quote
+from bot.english import figures_in_english
+from bot.planners import DocumentCatalog, Plan
+
+# how a direct answer is read from a clause, per answer type (the phrase is quoted verbatim)
+PHRASES = {
+    "effective": re.compile(r"自[^。；，,]{2,40}?(?:起)?(?:施行|实施|执行|生效|实行)"),
+    "validity": re.compile(r"有效期[^。；]{1,40}|暂定[一二三四五六七八九十两\d]{1,3}年|(?:执行|有效)至\d{4}年\d{1,2}月\d{1,2}日"),
+}
+OLD_VERSION = re.compile(r"旧版|老版|原来|以前|修订前|old version|previous version|19\d\d|20[01]\d")
+FOUND_COVERAGE = 0.45
+WEAK_COVERAGE = 0.3
+MORE = {"condition": 3, "list": 5, "overview": 2, "tier": 2, "amount": 2, "target": 2, "article": 1, "date": 2, "version": 2}
+
+
+class ClausePlanner:
+    """Best clauses for the answer type, quoted with their document and article."""
+
+    name = "clauses"
+
+    def __init__(self, finder: ClauseFinder, scorer: ClauseScorer, catalog: DocumentCatalog, composer: Composer) -> None:
+        self.finder = finder
+        self.scorer = scorer
+        self.catalog = catalog
+        self.composer = composer
+
+    def accepts(self, a: Analysis) -> bool:
+        return True
+
+    def rank(self, a: Analysis, region: str | None) -> list[Scored]:
+        ranked = self.scorer.run(a, self.finder.run(a, region))
+        prefer = a.extra.get("source")
+        if prefer and a.carried:
+            for s in ranked:
+                if s.clause.chunk.source == prefer:
+                    s.score += 1.0
+            ranked.sort(key=lambda x: -x.score)
+        return ranked
+
+    def run(self, a: Analysis, region: str | None) -> Plan | None:
+        ranked = self.rank(a, region)
+        if not ranked:
+            return None
+        t = a.answer_type
+        if t.strict or t.name in ("issued", "version"):
+            ranked = self._whole_documents(a, ranked)
+            with_cue = [
+                s for s in ranked if s.cue and (s.coverage >= WEAK_COVERAGE or not a.topic or t.name in ("effective", "validity", "issued"))
+            ]
+            if not with_cue:
+                return self._not_stated(a, ranked)
+            ranked = with_cue
+        best = ranked[0]
+        if not self._answers(a, best):
+            return None
+        ranked, tail = self._in_force(a, ranked)
+        best = ranked[0]
+        picks = [best]
+        for s in ranked[1:]:
+            if len(picks) > MORE.get(t.name, 0):
+                break
+            if s.score < best.score * 0.7 or s.coverage < best.coverage * 0.6:
+                continue
+            if s.clause.chunk.source != best.clause.chunk.source and t.name not in ("list", "overview"):
+                continue
+            if any(s.clause.text in p.clause.text or p.clause.text in s.clause.text for p in picks):
+                continue
+            if t.strict and not s.cue:
+                continue
+            picks.append(s)
+        claims = [self.claim(a, s, direct=i == 0) for i, s in enumerate(picks)]
+        if a.lang == "en":
+            figures = [f for s in picks for f in figures_in_english(s.clause.text)]
+            if figures:
+                claims.append(
+                    Claim(
+                        self.composer.render("figures", "en", figures=list(dict.fromkeys(figures))[:5]),
+                        [q for c in claims for q in c.quotes],
+                    )
+                )
+        src = best.clause.chunk.source
+        return Plan(claims, tail=tail, policy=self.catalog.title_for(best.clause.chunk), source=src)
+
+    # ---------- choosing
+    def _answers(self, a: Analysis, best: Scored) -> bool:
+        if not a.topic:
+            return best.cue or best.clause.rank == 0
+        if best.coverage >= FOUND_COVERAGE:
+            return True
+        return best.coverage >= WEAK_COVERAGE and best.cue and best.clause.rank <= 2
+
+    def _whole_documents(self, a: Analysis, ranked: list[Scored]) -> list[Scored]:
+        """The clauses of the two best-matching documents, scored (a document states its date of effect once)."""
+        sources: list[str] = []
+        for s in ranked:
+            if s.clause.chunk.source not in sources and (s.coverage >= WEAK_COVERAGE or not sources):
+                sources.append(s.clause.chunk.source)
+            if len(sources) >= 2:
+                break
+        pool = [s.clause for s in ranked]
+        for src in sources:
+            pool.extend(self.finder.document(src))
+        out = self.scorer.run(a, pool)
+        order = {src: i for i, src in enumerate(sources)}
+        for s in out:  # the best-matching document first, then the clause
+            s.score -= 1.5 * order.get(s.clause.chunk.source, 2)
+        out.sort(key=lambda x: -x.score)
+        return out
+
+    def _in_force(self, a: Analysis, ranked: list[Scored]) -> tuple[list[Scored], str]:
+        """Answer from the version in force when several versions of the policy are ingested."""
+        src = ranked[0].clause.chunk.source
+        versions = self.catalog.versions(src)
+        if not versions or OLD_VERSION.search(a.route.question):
+            return ranked, ""
+        newest = max([src, *(v.source for v in versions)], key=self.catalog.year)
+        title = self.catalog.title_for(ranked[0].clause.chunk)
+        note = self.composer.render("superseded", a.lang, title=title, date="", old_date="")
+        if newest == src:
+            return ranked, note
+        again = self.scorer.run(a, self.finder.document(newest))
+        again = [s for s in again if not a.answer_type.strict or s.cue]
+        if again and self._answers(a, again[0]):
+            return again, note
+        return ranked, note
+
+    # ---------- wording
+    def lead(self, a: Analysis, s: Scored) -> tuple[str, str]:
+        """The lead naming where the clause stands (《title》第X条) and the title shown in the citation."""
+        c = s.clause
+        title = self.catalog.title_for(c.chunk)
+        shown = title
+        if re.search(r"\d", shown):  # a year in a title is shown in the citation, not repeated as an uncited figure
+            shown = re.sub(r"[（(][^）)]*\d[^）)]*[）)]", "", shown)
+            if re.search(r"\d", shown) and not all(n in c.text for n in re.findall(r"\d+", shown)):
+                shown = ""
+        where = c.article if c.article and not c.text.startswith(c.article) else ""
+        label = re.sub(r"^\s*(?:\d{1,2}[.．、]|[（(][一二三四五六七八九十\d]{1,3}[）)]|[一二三四五六七八九十]{1,3}、)", "", c.label).strip()
+        if label and not re.search(r"\d", label) and not where:
+            where = f"（{label}）" if a.lang != "en" else f" ({label})"
+        if a.lang == "en":
+            art = f" {where.strip()}" if where else ""
+            return (f"《{shown}》{art}" if shown else art.strip()), title
+        return (f"《{shown}》{where}" if shown else where), title
+
+    def claim(self, a: Analysis, s: Scored, *, direct: bool) -> Claim:
+        c = s.clause
+        lead, title = self.lead(a, s)
+        quote = Quote(c.chunk.source, title, c.chunk.section_path, c.text, tuple(c.chunk.span))
+        rx = PHRASES.get(a.kind)
+        m = rx.search(c.text) if rx and direct else None
+        if m and lead:
+            text = self.composer.render("direct", a.lang, lead=lead, phrase=m.group(0))
+        else:
+            text = self.composer.render("quote", a.lang, lead=lead, quote=c.text.rstrip("。"))
+        return Claim(text, [quote])
+
+    def _not_stated(self, a: Analysis, ranked: list[Scored]) -> Plan:
+        top = ranked[0].clause.chunk if ranked and ranked[0].coverage >= WEAK_COVERAGE else None
+        title = self.catalog.title_for(top) if top else ""
+        if title and re.search(r"\d", title):
+            title = re.sub(r"[（(][^）)]*\d[^）)]*[）)]", "", title)
+            title = "" if re.search(r"\d", title) else title
+        what = a.answer_type.what[1 if a.lang == "en" else 0]
+        lead = self.composer.render("not_stated", a.lang, title=title, what=what, hint=False)
+        return Plan([], found=False, lead=lead, source=top.source if top else "", intent=a.route.intent)

@@ -1,0 +1,381 @@
+"""Planners over the fact table (targets, scenario and technology lists, places with a measure).
+
+The fact table (``knowledge.facts``) holds targets with their metric, year and figure, and
+the scenarios and technologies a policy names. These planners answer from its rows, each
+claim resting on the row's verbatim evidence; when the table has nothing that fits they
+return ``None`` and the clause planner answers from the passages.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from bot.analysis import Analysis
+from bot.compose import Claim, Composer, Quote
+from bot.coverage import Coverage
+from bot.figures import figure_text, percent
+from bot.planners import Plan
+from bot.router import Route
+from knowledge.index import KnowledgeBase
+
+KIND_RANK = {"policy": 0, "report": 1, "analysis": 1, "news": 2}
+SENTENCE = re.compile(r"[^。！？\n]+[。！？]?")
+GENERIC = set("元宇宙 政策 产业 发展 相关 地方 哪些 什么 多少 目标 方面 这个 那个 一下 支持 推动 加快 打造 建设".split())
+# "哪些地方/城市/区" asks for places across documents: a list the fact table and a term scan answer
+ACROSS_PLACES = re.compile(r"哪些地方|哪些城市|哪些地区|哪些省|哪里|哪几个地方|哪些区|哪几个区|which cities|which regions|where", re.I)
+
+
+def bigrams(text: str) -> set[str]:
+    s = re.sub(r"[^\w%]", "", text.lower())
+    return {s[i : i + 2] for i in range(len(s) - 1)} or ({s} if s else set())
+
+
+class FactPlanner:
+    """Targets, scenario and technology passages, and lists of places, from the fact table."""
+
+    name = "facts"
+
+    def __init__(self, kb: KnowledgeBase, composer: Composer, coverage: Coverage) -> None:
+        self.kb = kb
+        self.gaz = kb.gaz
+        self.composer = composer
+        self.coverage = coverage
+        self._covered: set[str] | None = None
+        self._docs: dict[str, dict[str, Any]] = {}
+        self._years: dict[str, set[int]] = {}
+        self.handlers = {
+            "target": self._plan_target,
+            "scenario": self._plan_scenario,
+            "technology": self._plan_technology,
+            "list": self._plan_list,
+        }
+
+    def accepts(self, a: Analysis) -> bool:
+        intent = a.route.intent
+        if intent == "target":
+            return a.kind == "target"
+        if intent in ("scenario", "technology"):
+            return a.kind in ("overview", "list", "target")
+        if intent == "list":
+            return bool(ACROSS_PLACES.search(a.route.question))
+        return False
+
+    def run(self, a: Analysis, region: str | None) -> Plan | None:
+        route = a.route
+        if region != route.region:
+            route = Route(**{**route.__dict__, "regions": [region] if region else []})
+        plan = self.handlers[route.intent](route)
+        if plan is None or not plan.found or not plan.claims:
+            return None
+        return plan
+
+    def _plan_target(self, route: Route) -> Plan:
+        facts = self.kb.facts()
+        rows = facts.targets(region=route.region, year=route.year) if route.region else []
+        rows = [r for r in rows if r.get("evidence")]
+        quantity = route.intent == "compare" or re.search(
+            r"多少|几|规模|how many|how much|size|scale|target|goal|aim|bigger|higher", route.question, re.I
+        )
+        if not quantity and not route.followup:
+            exact = [r for r in rows if r.get("region") == route.region]
+            if not exact:
+                return None
+            exact.sort(
+                key=lambda r: (0 if "规模" in (r.get("metric") or "") else 1 if r.get("unit") == "家" else 2, -(r.get("value") or 0))
+            )
+            return Plan([self._target_claim(r, route) for r in exact[:4]], facts=exact[:4], policy=exact[0].get("policy", ""))
+        scored = self._rank(rows, route, ("metric",))
+        exact = [(s, r) for s, r in scored if r.get("region") == route.region and s > 3]
+        scored = exact or scored
+        if not scored or scored[0][0] < 2:
+            return None
+        best = self._pick(scored, several=not route.metric or len(route.metric) <= 2)
+        claims = [self._target_claim(r, route) for r in best]
+        return Plan(claims, facts=best, policy=best[0].get("policy", ""))
+
+    def _plan_scenario(self, route: Route) -> Plan:
+        return self._from_fact_quotes(route, self.kb.facts().scenarios(region=route.region), ("places", "domain"))
+
+    def _plan_technology(self, route: Route) -> Plan:
+        return self._from_fact_quotes(route, self.kb.facts().technologies(region=route.region), ("technology",))
+
+    def _from_fact_quotes(self, route: Route, rows: list[dict[str, Any]], fields: tuple[str, ...]) -> Plan:
+        """Quote the passages that name the most listed items (technologies, scenario places) and fit the question."""
+        if route.region:
+            exact = [r for r in rows if r.get("region") == route.region]
+            rows = exact or rows
+        by_quote: dict[tuple[str, str], dict[str, Any]] = {}
+        for r in rows:
+            for e in r.get("evidence") or []:
+                entry = by_quote.setdefault((e["source"], e["quote"]), {"e": e, "items": set(), "row": r})
+                for f in fields:
+                    v = r.get(f)
+                    entry["items"].update(v if isinstance(v, list) else [v] if v else [])
+        if not by_quote:
+            return None
+        qb = bigrams(route.metric or route.question)
+        here = set(self.gaz.expand(route.region)) if route.region else set()
+
+        def score(x: dict[str, Any]) -> float:
+            others = [r for r in self.gaz.names_in(x["e"]["quote"]) if here and r not in here and self.gaz.level(r) != "国家"]
+            items = " ".join(map(str, x["items"]))
+            overlap = len(qb & bigrams(x["e"]["quote"])) + len(qb & bigrams(x["e"].get("section") or "")) + 2 * len(qb & bigrams(items))
+            return 0.5 * min(len(x["items"]), 8) + 3 * overlap - 2 * len(others)
+
+        ranked = sorted(by_quote.values(), key=lambda x: -score(x))
+        claims = []
+        for entry in ranked[:2]:
+            e = entry["e"]
+            quote = Quote(
+                e["source"],
+                self._short_policy(entry["row"].get("policy", "")) or self._doc(e["source"]).get("title", ""),
+                e.get("section") or "",
+                e["quote"],
+                tuple(e.get("span") or (0, 0)),
+            )
+            lead = self._place(entry["row"].get("region"), route.lang)
+            claims.append(Claim(self.composer.render("quote", route.lang, lead=lead, quote=e["quote"]), [quote]))
+        return Plan(claims, policy=ranked[0]["row"].get("policy", ""))
+
+    def _plan_list(self, route: Route) -> Plan:
+        facts = self.kb.facts()
+        q = route.question
+        items: list[tuple[str, Claim, dict[str, Any] | None]] = []
+        if route.region and re.search(r"哪些区|哪几个区|哪些县|districts", q):
+            for p in facts.policies(region=route.region):
+                if p.get("region") != route.region and p.get("evidence"):
+                    items.append((p["region"], self._item_claim(p["region"], self._evidence_quote(p), route), p))
+        elif route.year and re.search(r"规模|目标|target", q):
+            for r in facts.targets(year=route.year):
+                if "规模" in (r.get("metric") or "") and r.get("evidence"):
+                    items.append((r["region"], Claim(self._target_line(r, route), [self._evidence_quote(r)]), r))
+        elif re.search(r"季度|月份|\d月", q) and route.year:
+            quarter = re.search(r"([一二三四1-4])季度", q)
+            months = range(1, 13)
+            if quarter:
+                k = "一二三四".find(quarter.group(1)) + 1 or int(quarter.group(1))
+                months = range(3 * k - 2, 3 * k + 1)
+            for p in facts.policies():
+                d = p.get("date") or ""
+                if d.startswith(str(route.year)) and len(d) >= 7 and int(d[5:7]) in months and p.get("evidence"):
+                    items.append((p["region"], self._item_claim(p["region"], self._evidence_quote(p), route), p))
+        elif "征求意见稿" in q or "草案" in q:
+            for p in facts.policies(status="征求意见稿"):
+                if p.get("evidence"):
+                    items.append((p["region"], self._item_claim(p["region"], self._evidence_quote(p), route), p))
+        if not items:
+            items = self._term_scan(route)
+        seen: set[str] = set()
+        claims: list[Claim] = []
+        facts_out: list[dict[str, Any]] = []
+        for region, claim, row in items:
+            if not region or region in seen:
+                continue
+            seen.add(region)
+            claims.append(claim)
+            if row:
+                facts_out.append(row)
+        if not claims:
+            return Plan([], found=False, lead=self._not_found(route, "missing"))
+        return Plan(claims[:12], facts=facts_out)
+
+    def _term_scan(self, route: Route) -> list[tuple[str, Claim, dict[str, Any] | None]]:
+        """Regions whose passages contain the question's key term (产业基金, 揭榜挂帅, 脑机接口 …)."""
+        terms = self._key_terms(route)
+        if not terms:
+            return []
+        # the rarest term decides ("人才购房补贴": 购房补贴, not 人才)
+        df = {t: sum(1 for c in self.kb.chunks if t in c.text) for t in terms}
+        others = [t for t in terms if df[t]]
+        terms = [t for t in sorted(terms, key=lambda t: df[t]) if df[t]][:1]
+        # a four-character compound also matches with a word inside: 产业基金 ~ 产业投资基金
+        patterns = [re.compile(re.escape(t[:2]) + "[^。；]{0,16}" + re.escape(t[2:]) if len(t) == 4 else re.escape(t)) for t in terms]
+        out: list[tuple[float, str, Claim]] = []
+        for c in self.kb.chunks:
+            for sent in SENTENCE.findall(c.text):
+                if not any(p.search(sent) for p in patterns):
+                    continue
+                named = [r for r in self.gaz.most_specific(self.gaz.names_in(sent)) if r in c.regions or len(c.regions) == 1]
+                regions = named or (c.regions if len(c.regions) == 1 else [])
+                for region in regions:
+                    if self.gaz.level(region) == "国家":
+                        continue
+                    title = self._short_policy(c.policy) or self.kb.title_of(c.source)
+                    quote = Quote(c.source, title, c.section_path, self._trim(sent.strip(), terms, limit=100), c.span)
+                    score = sum(1 for t in others if t in sent) + sum(
+                        0.5 for t in others if len(t) >= 4 and t[:2] in sent and t[2:] in sent
+                    )
+                    out.append((score, region, self._item_claim(region, quote, route)))
+                if regions:
+                    break
+        out.sort(key=lambda x: -x[0])  # sentences holding more of the question's words first
+        return [(region, claim, None) for _, region, claim in out]
+
+    def _key_terms(self, route: Route) -> list[str]:
+        tokens = self.kb.tokenizer.tokens(route.question)
+        terms = [t for t in tokens if len(t) >= 2 and t not in GENERIC and not self.gaz.canonical(t) and not re.fullmatch(r"[\d年]+", t)]
+        stop = r"哪些|哪些地方|哪里|哪个|地方|城市|地区|设立|提供|出台|用|搞|重点|方式|作为|关键技术|企业|项目|给|宇宙|发布|政策|对"
+        # keep the longest terms (drop a term contained in a longer one), then drop question words
+        terms = [t for t in terms if not any(t != o and t in o for o in terms)]
+        terms = [t for t in terms if not re.fullmatch(stop, t)]
+        synonyms = {"信贷": ["信贷"], "房租": ["房租"], "购房": ["购房"], "基金": ["产业基金", "投资基金"]}
+        out: list[str] = []
+        for t in sorted(set(terms), key=len, reverse=True):
+            out.extend(synonyms.get(t, [t]))
+        return [t for t in dict.fromkeys(out) if len(t) >= 2][:4]
+
+    def _target_claim(self, r: dict[str, Any], route: Route) -> Claim:
+        return Claim(self._target_line(r, route), [self._evidence_quote(r)])
+
+    def _target_line(self, r: dict[str, Any], route: Route) -> str:
+        quote = self._evidence_quote(r).quote
+        year = r.get("year")
+        if route.lang == "en":
+            year_text = f"By {year}, " if year and str(year) in quote else ""
+        else:
+            year_text = f"到{year}年，" if year and str(year) in quote else ""
+        return self.composer.render(
+            "target",
+            route.lang,
+            year_text=year_text,
+            place=self._place(r.get("region"), route.lang),
+            metric=r.get("metric", ""),
+            figure=figure_text(r, self._written(r, quote)),
+        )
+
+    def _item_claim(self, region: str, quote: Quote, route: Route) -> Claim:
+        return Claim(
+            self.composer.render("list_item", route.lang, place=self._place(region, route.lang), detail=f"“{quote.quote}”"), [quote]
+        )
+
+    def _evidence_quote(self, row: dict[str, Any], prefer: str = "") -> Quote:
+        """The best evidence of a fact row: an original policy text first, or one matching ``prefer``."""
+
+        def rank(e: dict[str, Any]) -> tuple[int, int]:
+            return (0 if prefer and re.search(prefer, e["quote"]) else 1, KIND_RANK.get(self._doc(e["source"]).get("kind", ""), 3))
+
+        e = sorted(row.get("evidence") or [], key=rank)[0]
+        policy = row.get("policy") or (row.get("title") if "issuer" in row else "") or ""
+        title = self._short_policy(policy) or self._doc(e["source"]).get("title", e["source"])
+        return Quote(e["source"], title, e.get("section") or "", e["quote"], tuple(e.get("span") or (0, 0)))
+
+    def _rank(self, rows: list[dict[str, Any]], route: Route, fields: tuple[str, ...]) -> list[tuple[float, dict[str, Any]]]:
+        qb = bigrams(route.metric) if route.metric else set()
+        terms = self.kb.expander.terms(route.question)
+        qb |= bigrams(" ".join(t for t in terms if not self.gaz.canonical(t)))
+        out = []
+        for r in rows:
+            text = " ".join(str(r.get(f) or "") for f in fields)
+            s = 2.0 * len(qb & bigrams(text)) + 0.5 * len(qb & bigrams(r["evidence"][0]["quote"]))
+            if route.region and r.get("region") == route.region:
+                s += 2
+            if route.year and r.get("year") == route.year:
+                s += 1
+            out.append((s, r))
+        out.sort(key=lambda x: -x[0])
+        return out
+
+    def _coverage_sets(self) -> None:
+        if self._covered is not None:
+            return
+        covered: set[str] = set()
+        years: dict[str, set[int]] = {}
+        for c in self.kb.chunks:
+            found = {int(y) for y in re.findall(r"(20\d{2})年", c.text)}
+            for r in c.regions:
+                for name in self.gaz.lineage(r):
+                    covered.add(name)
+                    years.setdefault(name, set()).update(found)
+        for d in self.kb.documents():
+            self._docs[d["source"]] = d
+        self._covered, self._years = covered, years
+
+    def _doc(self, source: str) -> dict[str, Any]:
+        self._coverage_sets()
+        if source not in self._docs:
+            self._docs.update({d["source"]: d for d in self.kb.documents()})
+        return self._docs.get(source, {})
+
+    def _place(self, region: str | None, lang: str) -> str:
+        if not region:
+            return ""
+        if lang == "en":
+            r = self.gaz.regions.get(region)
+            if r:
+                english = next((a for a in r.aliases if a.isascii() and a[:1].isupper() and " " not in a.strip()[:1]), "")
+                return f"{english} ({region})" if english else region
+        return region
+
+    def _not_found(self, route: Route, reason: str, region: str = "") -> str:
+        what = re.sub(r"[\d.]+", "", route.category or route.metric or "")  # never echo a number nobody cited
+        return self.composer.render(
+            "out_of_scope",
+            route.lang,
+            reason=reason,
+            region=region or self._place(route.region, route.lang),
+            year=route.year or "",
+            what=what,
+            coverage=self.coverage.line(route.lang),
+        )
+
+    def _measure_claim(self, r: dict[str, Any], route: Route) -> Claim:
+        ev = self._evidence_quote(r)
+        if not figure_text(r):
+            lead = self._place(r.get("region"), route.lang) + (
+                f"（{r.get('category')}）" if route.lang != "en" else f" ({r.get('category')})"
+            )
+            return Claim(self.composer.render("quote", route.lang, lead=lead, quote=ev.quote), [ev])
+        return Claim(
+            self.composer.render(
+                "measure",
+                route.lang,
+                place=self._place(r.get("region"), route.lang),
+                beneficiary=r.get("beneficiary", ""),
+                condition=(r.get("condition") or "")[:40],
+                ratio=percent(r.get("ratio")),
+                figure=figure_text(r, self._written(r, ev.quote)),
+                metric=r.get("metric", ""),
+            ),
+            [ev],
+        )
+
+    @staticmethod
+    def _written(row: dict[str, Any], quote: str) -> str:
+        """How the cited quote writes the row's figure."""
+        for e in row.get("evidence") or []:
+            if e.get("quote") == quote and e.get("written"):
+                return e["written"]
+        return ""
+
+    @staticmethod
+    def _pick(scored: list[tuple[float, dict[str, Any]]], *, several: bool, limit: int = 3) -> list[dict[str, Any]]:
+        top = scored[0][0]
+        if not several:
+            same = [r for s, r in scored if s >= top - 0.01]
+            return same[:2]
+        return [r for s, r in scored if s >= top * 0.6][:limit]
+
+    @staticmethod
+    def _short_policy(title: str) -> str:
+        return "" if not title or title.endswith("发布的政策") else title
+
+    @staticmethod
+    def _trim(sentence: str, terms: list[str], limit: int = 140) -> str:
+        """A long sentence cut to the clauses around the best-matching clause (still verbatim)."""
+        if len(sentence) <= limit:
+            return sentence
+        clauses = re.split(r"(?<=[，、：；])", sentence)
+        best = max(range(len(clauses)), key=lambda i: sum(1 for t in terms if t in clauses[i]))
+        a = b = best
+        while True:
+            grown = False
+            if a > 0 and len("".join(clauses[a - 1 : b + 1])) <= limit:
+                a -= 1
+                grown = True
+            if b < len(clauses) - 1 and len("".join(clauses[a : b + 2])) <= limit:
+                b += 1
+                grown = True
+            if not grown:
+                break
+        return "".join(clauses[a : b + 1]).strip("，、：；")

@@ -12,15 +12,16 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from bot.router import Route, Router
+from bot.router import OFF_TOPIC, Route, Router
 from knowledge.bm25 import Tokenizer
 
 DATA = Path(__file__).parent / "data"
+OFF_TOPIC_RX = re.compile("|".join(map(re.escape, OFF_TOPIC)), re.I)
 
 # A figure the asker states about themselves: "营收3亿", "投入800万", "600亩", "年薪30万元".
 OWN_FIGURE = re.compile(
@@ -105,6 +106,9 @@ class Analyzer:
     def run(self, question: str, state: dict[str, Any]) -> Analysis:
         route = self.router.route(question, state)
         q = route.question
+        if (route.intent == "out_of_scope" or not route.topical) and not OFF_TOPIC_RX.search(q):
+            # a question in words the seeds never used ("社保补缴的算不算连续缴纳？") is still about the documents
+            route = replace(route, intent="overview" if route.intent == "out_of_scope" else route.intent, topical=True)
         answer_type = next(t for t in self.types if t.ask.search(q.lower()))
         figures = tuple(m.group(0) for m in OWN_FIGURE.finditer(q) if not re.match(r"20\d\d年", q[m.start() : m.end() + 1]))
         topic_text = self._topic_text(q, answer_type)

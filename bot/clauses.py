@@ -39,6 +39,7 @@ class Clause:
     label: str = ""  # the item heading it sits under
     article: str = ""  # 第X条 it belongs to
     position: int = 0  # order inside the chunk
+    named: bool = False  # its document is named in the question
 
 
 @dataclass
@@ -50,7 +51,7 @@ class Scored:
     details: dict[str, float] = field(default_factory=dict)
 
 
-def cut(chunk: Chunk, rank: int, retrieval: float) -> list[Clause]:
+def cut(chunk: Chunk, rank: int, retrieval: float, *, named: bool = False) -> list[Clause]:
     """A chunk's clauses in order, each with its item heading and article."""
     out: list[Clause] = []
     label = ""
@@ -77,7 +78,7 @@ def cut(chunk: Chunk, rank: int, retrieval: float) -> list[Clause]:
             if len(sent) > LONG:
                 parts = [p for p in re.split(r"(?<=[；;])", sent) if len(p.strip()) >= 4]
             for part in parts:
-                out.append(Clause(part.strip(), chunk, rank, retrieval, label, article, pos))
+                out.append(Clause(part.strip(), chunk, rank, retrieval, label, article, pos, named))
                 pos += 1
     return out
 
@@ -85,10 +86,11 @@ def cut(chunk: Chunk, rank: int, retrieval: float) -> list[Clause]:
 class ClauseFinder:
     """The candidate clauses for an analysed question: retrieval plus, when asked, whole documents."""
 
-    def __init__(self, kb: KnowledgeBase, k: int = 10) -> None:
+    def __init__(self, kb: KnowledgeBase, catalog: DocumentCatalog, k: int = 10) -> None:
         if k < 1:
             raise ValueError(f"k must be at least 1, not {k}")
         self.kb = kb
+        self.catalog = catalog
         self.k = k
         self._by_source: dict[str, list[Chunk]] = {}
         self._chunks_id = 0
@@ -99,11 +101,14 @@ class ClauseFinder:
         return a.route.question
 
     def run(self, a: Analysis, region: str | None) -> list[Clause]:
-        hits = self.kb.search(self.query_text(a), region=region, k=self.k)
+        named = self.catalog.named_in(a.route.question)
+        hits = self.kb.search(self.query_text(a), region=region, k=self.k * 3 if named else self.k)
+        if named:  # a document the question names by its title: its passages first
+            hits = [h for h in hits if h.chunk.source in named][: self.k] + [h for h in hits if h.chunk.source not in named][: self.k]
         top = max((h.score for h in hits), default=1.0) or 1.0
         out: list[Clause] = []
         for rank, hit in enumerate(hits):
-            out.extend(cut(hit.chunk, rank, max(0.0, hit.score / top)))
+            out.extend(cut(hit.chunk, rank, max(0.0, hit.score / top), named=hit.chunk.source in named))
         return out
 
     def document(self, source: str) -> list[Clause]:
@@ -172,6 +177,8 @@ class ClauseScorer:
             s = 3.0 * cov + 2.5 * ctx + 2.0 * c.retrieval - 0.12 * min(c.rank, 20)
             if has_cue:
                 s += 2.5
+            if c.named:
+                s += 1.5
             money = len(MONEY.findall(c.text))
             if a.kind in ("amount", "tier"):
                 s += min(money, 3) * 0.6 if money else -1.5

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.compose import numbers_in
+from bot.english import english_numbers
 from bot.evaluation import fold
 
 HEADER_SUFFIXES = (".txt", ".md")
@@ -106,7 +107,7 @@ def check_case(answer: Any, case: dict[str, Any]) -> list[str]:
         if case.get("src") and not any(s in n for s in case["src"] for n in names):
             problems.append("wrong citation")
     quotes = " ".join(c.quote for c in answer.citations)
-    have = set(numbers_in(quotes))
+    have = set(numbers_in(quotes)) | english_numbers(quotes)
     uncited = [n for n in numbers_in(answer.answer) if n not in have]
     if uncited:
         problems.append(f"uncited numbers {uncited}")
@@ -126,7 +127,7 @@ def evaluate_dev(engine: Any, cases: list[dict[str, Any]]) -> DevReport:
         assert answer is not None
         problems = check_case(answer, case)
         quotes = " ".join(c.quote for c in answer.citations)
-        have = set(numbers_in(quotes))
+        have = set(numbers_in(quotes)) | english_numbers(quotes)
         report.results.append(
             DevResult(
                 case["id"],

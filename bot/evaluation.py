@@ -18,6 +18,7 @@ from typing import Any
 
 from bot.compose import numbers_in
 from bot.engine import AnswerEngine
+from bot.english import english_numbers
 from knowledge.normalize import to_simplified
 
 
@@ -82,7 +83,7 @@ def check_turn(answer: Any, turn: dict[str, Any]) -> tuple[bool, bool, list[str]
     if turn["found"] and answer.found and not cited_ok:
         problems.append("wrong citation")
     quotes = " ".join(c.quote for c in answer.citations)
-    have = set(numbers_in(quotes))
+    have = set(numbers_in(quotes)) | english_numbers(quotes)
     uncited = [n for n in numbers_in(answer.answer) if n not in have]
     if uncited:
         problems.append(f"uncited numbers {uncited}")

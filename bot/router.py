@@ -501,8 +501,8 @@ class Router:
     @staticmethod
     def clauses(question: str) -> list[str]:
         """The separate questions in one message: "要建几个园区？集聚多少企业" → two clauses."""
-        parts = [p.strip() for p in re.split(r"[？?；;]|，(?=[^，]*(?:多少|几|哪|什么|怎么|吗))", question) if p.strip()]
-        asking = [p for p in parts if re.search(r"多少|几|哪|什么|怎么|吗|如何|呢|how|what|which|when", p, re.I)]
+        parts = [p.strip() for p in re.split(r"[？?；;]|，(?=[^，]*(?:多少|几|哪|什么|怎么|吗|多久|多长))", question) if p.strip()]
+        asking = [p for p in parts if re.search(r"多少|几|哪|什么|怎么|吗|如何|呢|多久|多长|how|what|which|when", p, re.I)]
         return asking if len(asking) >= 2 else [question]
 
     def _english_metric(self, q: str) -> str:

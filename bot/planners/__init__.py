@@ -102,9 +102,21 @@ class DocumentCatalog:
         if policy and good_title(policy) and TITLE_END.search(policy) and not policy.endswith("发布的政策"):
             return policy
         doc = self.get(chunk.source)
-        if doc and doc.title:
-            return doc.title
-        return re.sub(r"\.[A-Za-z0-9]+$", "", chunk.source.rsplit("/", 1)[-1])
+        return doc.title if doc and doc.title else ""
+
+    def named_in(self, question: str) -> list[str]:
+        """Documents whose title the question names ("上海科学技术进步条例…" names 《上海市科学技术进步条例》)."""
+        q = re.sub(r"\s", "", question)
+        out: list[tuple[float, str]] = []
+        for d in self.all():
+            core = re.sub(r"[（(][^）)]*[）)]|关于印发|的通知$|^关于", "", d.title)
+            grams = {core[i : i + 2] for i in range(len(core) - 1)}
+            if len(grams) < 4:
+                continue
+            share = sum(1 for g in grams if g in q) / len(grams)
+            if share >= 0.6:
+                out.append((share, d.source))
+        return [src for _, src in sorted(out, reverse=True)]
 
     def versions(self, source: str) -> list[DocInfo]:
         """Other documents that are versions of the same policy (same title once years and 修订/修正 notes are removed)."""

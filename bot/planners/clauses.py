@@ -24,8 +24,8 @@ PHRASES = {
     "validity": re.compile(r"有效期[^。；]{1,40}|暂定[一二三四五六七八九十两\d]{1,3}年|(?:执行|有效)至\d{4}年\d{1,2}月\d{1,2}日"),
 }
 OLD_VERSION = re.compile(r"旧版|老版|原来|以前|修订前|old version|previous version|19\d\d|20[01]\d")
-FOUND_COVERAGE = 0.45
-WEAK_COVERAGE = 0.3
+FOUND_COVERAGE = 0.4
+WEAK_COVERAGE = 0.25
 MORE = {"condition": 3, "list": 5, "overview": 2, "tier": 2, "amount": 2, "target": 2, "article": 1, "date": 2, "version": 2}
 
 
@@ -145,19 +145,24 @@ class ClausePlanner:
         """The lead naming where the clause stands (《title》第X条) and the title shown in the citation."""
         c = s.clause
         title = self.catalog.title_for(c.chunk)
-        shown = title
-        if re.search(r"\d", shown):  # a year in a title is shown in the citation, not repeated as an uncited figure
-            shown = re.sub(r"[（(][^）)]*\d[^）)]*[）)]", "", shown)
-            if re.search(r"\d", shown) and not all(n in c.text for n in re.findall(r"\d+", shown)):
-                shown = ""
+        if title:
+            shown = title
+            if re.search(r"\d", shown):  # a year in a title is shown in the citation, not repeated as an uncited figure
+                shown = re.sub(r"[（(][^）)]*\d[^）)]*[）)]", "", shown)
+            name = f"《{shown}》" if shown and not re.search(r"\d", shown) else ""
+        else:  # no title fit to show: name the document's place, cite the file
+            title = re.sub(r"\.[A-Za-z0-9]+$", "", c.chunk.source.rsplit("/", 1)[-1])
+            doc = self.catalog.get(c.chunk.source)
+            gaz = self.catalog.kb.gaz
+            places = gaz.most_specific([r for r in (doc.regions if doc else []) if gaz.level(r) not in ("国家", "")])
+            name = (f"{places[0]}的文件" if a.lang != "en" else f"The {places[0]} document") if places else ""
         where = c.article if c.article and not c.text.startswith(c.article) else ""
         label = re.sub(r"^\s*(?:\d{1,2}[.．、]|[（(][一二三四五六七八九十\d]{1,3}[）)]|[一二三四五六七八九十]{1,3}、)", "", c.label).strip()
         if label and not re.search(r"\d", label) and not where:
             where = f"（{label}）" if a.lang != "en" else f" ({label})"
         if a.lang == "en":
-            art = f" {where.strip()}" if where else ""
-            return (f"《{shown}》{art}" if shown else art.strip()), title
-        return (f"《{shown}》{where}" if shown else where), title
+            return f"{name} {where.strip()}".strip(), title
+        return f"{name}{where}", title
 
     def claim(self, a: Analysis, s: Scored, *, direct: bool) -> Claim:
         c = s.clause

@@ -53,8 +53,6 @@ class FactPlanner:
 
     def accepts(self, a: Analysis) -> bool:
         intent = a.route.intent
-        if intent == "target":
-            return a.kind == "target"
         if intent in ("scenario", "technology"):
             return a.kind in ("overview", "list", "target")
         if intent == "list":

@@ -184,14 +184,16 @@ class ClauseScorer:
                 s += min(money, 3) * 0.6 if money else -1.5
             if a.kind == "tier" and money >= 2:
                 s += 1.0
-            if a.kind == "target" and re.search(r"\d", c.text):
+            if a.kind in ("target", "overview") and re.search(r"\d", c.text):
                 s += 0.8
-            if here:
-                others = [r for r in self.gaz.most_specific(self.gaz.names_in(c.text)) if r not in here and self.gaz.level(r) != "国家"]
-                if others:
-                    s -= 2.0
             if len(c.text) < 12:
                 s -= 1.0
             out.append(Scored(c, s, ctx, has_cue, {"cov": cov, "ctx": ctx}))
         out.sort(key=lambda x: (-x.score, x.clause.rank, x.clause.position))
+        if here:  # a clause about another place (a report section on several cities) is no answer here
+            for sc in out[:40]:
+                names = self.gaz.most_specific(self.gaz.names_in(sc.clause.text))
+                if any(r not in here and self.gaz.level(r) != "国家" for r in names):
+                    sc.score -= 2.0
+            out.sort(key=lambda x: (-x.score, x.clause.rank, x.clause.position))
         return out

@@ -101,7 +101,7 @@ class ClausePlanner:
     def _answers(self, a: Analysis, best: Scored) -> bool:
         if not a.topic:
             return best.cue or best.clause.rank == 0
-        if best.coverage >= FOUND_COVERAGE:
+        if best.coverage >= FOUND_COVERAGE or (best.clause.rank == 0 and best.coverage >= WEAK_COVERAGE):
             return True
         return best.coverage >= WEAK_COVERAGE and best.cue and best.clause.rank <= 2
 

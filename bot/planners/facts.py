@@ -49,10 +49,13 @@ class FactPlanner:
             "scenario": self._plan_scenario,
             "technology": self._plan_technology,
             "list": self._plan_list,
+            "policy_info": self._plan_policy_info,
         }
 
     def accepts(self, a: Analysis) -> bool:
         intent = a.route.intent
+        if intent == "policy_info":
+            return a.kind == "issued"
         if intent in ("scenario", "technology"):
             return a.kind in ("overview", "list", "target")
         if intent == "list":
@@ -91,6 +94,54 @@ class FactPlanner:
         best = self._pick(scored, several=not route.metric or len(route.metric) <= 2)
         claims = [self._target_claim(r, route) for r in best]
         return Plan(claims, facts=best, policy=best[0].get("policy", ""))
+
+    def _plan_policy_info(self, route: Route) -> Plan:
+        facts = self.kb.facts()
+        rows = [p for p in facts.policies(region=route.region) if p.get("evidence")] if route.region else []
+        if route.policy:
+            named = [p for p in rows if p.get("title") == route.policy]
+            rows = named or rows
+        scored = []
+        qb = bigrams(route.metric or route.question)
+        for p in rows:
+            content = " ".join(e["quote"] for e in p.get("evidence", [])[:2])
+            s = len(qb & bigrams(p.get("title", ""))) + 0.5 * len(qb & bigrams(content)) + (3 if p.get("date") else 0)
+            s += 2 if not p["title"].endswith("发布的政策") else 0
+            if p.get("region") == route.region:
+                s += 2
+            scored.append((s, p))
+        scored.sort(key=lambda x: -x[0])
+        asked = (
+            r"谁|哪个|哪天|哪年|什么时候|时候|什么|几月|哪|发布|印发|颁布|出台|时间|日期|部门|单位|政策|出的|发的|是|的|了|呢|吗|它|这个|该"
+        )
+        extra = [w for w in re.split(asked, route.metric) if len(w) >= 2 and w not in GENERIC]
+        specific = any(not any(w in p.get("title", "") for _, p in scored[:1]) for w in extra) and bool(extra)
+        if not scored or specific:
+            return None
+        p = scored[0][1]
+        meta = self._meta_lines(p)
+        if meta:
+            return Plan(meta, facts=[p], policy=p["title"])
+        ev = self._evidence_quote(p, prefer=r"\d{4}年\s*\d{1,2}月\s*\d{1,2}日")
+        quote = ev.quote
+        if not re.search(r"\d{4}年", quote) and p.get("date"):
+            # the row's evidence does not carry the date: find the sentence that announces this title
+            return None
+        claim = Claim(self.composer.render("quote", route.lang, lead="" if route.lang != "en" else "Issued", quote=quote), [ev])
+        return Plan([claim], facts=[p], policy=p["title"])
+
+    def _meta_lines(self, policy: dict[str, Any]) -> list[Claim]:
+        """A policy text's own issuer and date lines ("发布单位：…", "发布日期：…"), quoted."""
+        sources = {e["source"] for e in policy.get("evidence") or []}
+        claims: list[Claim] = []
+        for c in self.kb.chunks:
+            if c.source not in sources or self._doc(c.source).get("kind") != "policy":
+                continue
+            for line in c.text.split("\n"):
+                if re.match(r"^(?:发布|印发|发文|颁布|成文|施行)(?:单位|日期|时间|机关)[：:]\S", line.strip()):
+                    quote = Quote(c.source, self._short_policy(policy["title"]) or c.source, c.section_path, line.strip(), c.span)
+                    claims.append(Claim(self.composer.render("quote", "zh-Hans", lead="", quote=line.strip()), [quote]))
+        return claims[:3]
 
     def _plan_scenario(self, route: Route) -> Plan:
         return self._from_fact_quotes(route, self.kb.facts().scenarios(region=route.region), ("places", "domain"))

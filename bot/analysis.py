@@ -125,6 +125,8 @@ class Analyzer:
         return Analysis(route, answer_type, terms, figures, topic_text, carried)
 
     def _topic_text(self, q: str, answer_type: AnswerType) -> str:
+        # markup pasted into a chat is no topic: "<b>&amp;</b>", "<script>…</script>"
+        q = re.sub(r"<(script|style)[^>]*>.*?</\1\s*>|<[^>]{0,200}>|&[#\w]{1,10};?", " ", q, flags=re.I | re.S)
         text = q
         for a, b, _name in sorted(self.router.gaz.find_all(q, question=True), reverse=True):
             text = text[:a] + " " + text[b:]

@@ -7,8 +7,20 @@ never answered from another place's text.
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from knowledge.index import KnowledgeBase
+
+
+def place_name(gaz: Any, region: str | None, lang: str) -> str:
+    """A place as the answer names it: its English name beside the Chinese one in English answers."""
+    if not region:
+        return ""
+    r = gaz.regions.get(region)
+    if lang == "en" and r:
+        english = next((x for x in r.aliases if x.isascii() and x[:1].isupper()), "")
+        return f"{english} ({region})" if english else region
+    return region
 
 
 class Coverage:
@@ -20,6 +32,7 @@ class Coverage:
         self._gen: str | None = None
         self._covered: set[str] = set()
         self._years: dict[str, set[int]] = {}
+        self._text = ""
 
     def _load(self) -> None:
         self.kb.load()
@@ -35,6 +48,14 @@ class Coverage:
                     covered.add(name)
                     years.setdefault(name, set()).update(found)
         self._covered, self._years, self._gen = covered, years, gen
+        self._text = "\n".join(c.text for c in self.kb.chunks)
+
+    def mentioned(self, region: str) -> bool:
+        """A place no document is placed at but some text names ("在柳河新建…" names 柳河县 by its short name)."""
+        self._load()
+        r = self.gaz.regions.get(region)
+        names = [region, *(r.aliases if r else ())]
+        return any(len(n) >= 2 and not n.isascii() and n in self._text for n in names)
 
     def covers(self, region: str) -> bool:
         self._load()

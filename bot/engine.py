@@ -22,7 +22,7 @@ from typing import Any
 from bot.analysis import Analysis, Analyzer
 from bot.answer import Answer
 from bot.compose import Claim, Composer
-from bot.coverage import Coverage
+from bot.coverage import Coverage, place_name
 from bot.planners import Plan, Planner
 from bot.sessions import SessionStore
 from knowledge.errors import KnowledgeError
@@ -179,8 +179,12 @@ class AnswerEngine:
             return Plan([], found=False, lead=self.composer.render("greeting", a.lang))
         if route.intent == "out_of_scope" or not route.topical:
             return Plan([], found=False, lead=self._refusal(a, "topic"), intent="out_of_scope")
+        search_region = route.region
         for region in route.regions:
             if not self.covered.covers(region):
+                if self.covered.mentioned(region) and region == route.region:
+                    search_region = None  # named in a text but no document is placed there: search them all
+                    continue
                 return Plan([], found=False, lead=self._refusal(a, "region", region), intent="out_of_scope")
         if (
             route.year
@@ -192,7 +196,7 @@ class AnswerEngine:
             return Plan([], found=False, lead=self._refusal(a, "year", route.region), intent="out_of_scope")
         if len(route.regions) >= 2 and route.intent == "compare":
             return self._compare(a)
-        plan = self._run_planners(a, route.region)
+        plan = self._run_planners(a, search_region)
         return plan or Plan([], found=False, lead=self._refusal(a, "missing"))
 
     def _run_planners(self, a: Analysis, region: str | None) -> Plan | None:
@@ -223,7 +227,7 @@ class AnswerEngine:
             "out_of_scope",
             a.lang,
             reason=reason,
-            region=region or (a.route.region or ""),
+            region=place_name(self.kb.gaz, region or a.route.region, a.lang),
             year=a.route.year or "",
             what=what,
             coverage=self.covered.line(a.lang),

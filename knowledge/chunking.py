@@ -23,6 +23,7 @@ H_SECTION = re.compile(rf"^[{CN_NUM}]+、")
 H_SUB = re.compile(rf"^[（(][{CN_NUM}]+[）)]")
 ARTICLE = re.compile(rf"^第[{CN_NUM}\d]+条")
 TERMINAL_END = "。！？；，、"
+MD_HEADING = re.compile(r"^#{1,6}\s+")
 
 
 @dataclass
@@ -116,7 +117,7 @@ def chunk_document(
     for line in text.split("\n"):
         a, b = pos, pos + len(line)
         pos = b + 1
-        s = line.strip()
+        s = MD_HEADING.sub("", line.strip()).strip("\u200b\ufeff ")  # "## 第一章 总 则" is the heading "第一章 总 则"
         if not s:
             continue
         if a in record_at:
@@ -151,7 +152,10 @@ def chunk_document(
     flush()
 
     by_title = {p.title: p for p in policies}
-    doc_policy = info.title if info.kind == "policy" else ""
+    # A policy text's chunks are about the document's own title; a title made from a file name
+    # counts only when the name is words ("甘井子区支持科技创新若干规定.docx"), not a code.
+    named = getattr(info, "title_from", "") != "file" or re.search(r"[\u4e00-\u9fff]", info.title)
+    doc_policy = info.title if info.kind == "policy" and named else ""
     seen: dict[str, int] = {}
     for i, c in enumerate(chunks):
         c.ordinal = i

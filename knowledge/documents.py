@@ -7,6 +7,10 @@ it, region from title or issuer) and the span of text about it. Appendix table
 records become policies too, matched to a titled policy of the same issuer and
 date where the text has one. An optional catalogue supplies metadata a text
 does not state (a report's title, its kind), never facts.
+
+``describe`` reads a document's own title, issuer, date, 文号 and effect and
+validity clauses from its text (and a saved page's fields): generic rules,
+each with an example, over the word lists in ``data/doc_meta.toml``.
 """
 
 from __future__ import annotations
@@ -30,6 +34,49 @@ ISSUER_TAIL = re.compile(
     r"(?:人民政府办公厅|人民政府办公室|人民政府|办公厅|办公室|委员会|局|厅|委|部门|领导小组|管理委员会|执行委员会|区|市|省)$"
 )
 DRAFT = re.compile(r"征求意见稿|草案|试行|暂行")
+
+with open(Path(__file__).with_name("data") / "doc_meta.toml", "rb") as _fh:
+    WORDS = tomllib.load(_fh)
+
+
+def _alt(words: list[str]) -> str:
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+CN = "一二三四五六七八九十百零〇"
+# A title ends with a genre word, then maybe a bracketed note: "…扶持办法（试行）", "…条例（2021年修正）".
+TITLE_END = re.compile(rf"(?:{_alt(WORDS['title_endings'])})(?:[（(][^（）()]{{1,16}}[）)])*$")
+COVER = re.compile(_alt(WORDS["cover_words"]))
+ORGAN = re.compile(rf"^[\u4e00-\u9fff（）()、 ]{{2,60}}?(?:{_alt(WORDS['issuer_suffixes'])})$")
+# Label lines: "问题：", "回复:", "政策思路：", "颁布日期：2022年9月2日" (a label, then maybe a short value).
+LABEL = re.compile(r"^[^，。；,;]{1,8}[:：]\s*(?:\S{0,30})$")
+# Numbered items and articles: "2.优化政策审批。", "（一）…", "一、…", "第一条 …", "①…", "(3)…".
+NUMBERED = re.compile(rf"^(?:第[{CN}\d]+[章节条款]|[{CN}]+[、.．]|[（(][{CN}\d]+[）)]|\d+\s*[.．、)）]|[①-⑳])")
+# A press question or a speaker's turn: "新华社：目前上海……怎么样？", "顾军：近年来……"; any line asking something.
+SPEAKER = re.compile(r"^[\u4e00-\u9fffA-Za-z]{2,8}[:：]")
+URL = re.compile(r"https?://|www\.|\.(?:html?|cn|com)\b", re.I)
+# A document number: "宁新区管规字〔2026〕4号", "穗人社规字〔2019〕6号", "国办发〔2018〕15号".
+DOC_NO = re.compile(r"[\u4e00-\u9fff]{1,12}[〔\[【]\s*\d{4}\s*[〕\]】]\s*第?\s*\d{1,4}\s*号")
+DATE_LINE = re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日$")
+# A 人大 adoption line, bracketed or not: "（2024年1月25日北京市第十六届人民代表大会第二次会议通过）",
+# "2020年7月31日 河南省第十三届人民代表大会常务委员会第十九次会议通过", "…会议《关于修改…的决定》修正".
+# The 批准 of a higher 人大常委会 ("广东省…会议批准") is not the issuer's own act.
+ADOPTED = re.compile(
+    r"(\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)\s*"
+    r"([\u4e00-\u9fff]{2,12}?)第[一二三四五六七八九十]+届(人民代表大会(?:常务委员会)?)第[一二三四五六七八九十百]+次会议"
+    r"(?:《[^》]{1,80}》)?\s*(?:第[一二三四五六七八九十]次)?(通过|修订|修正|批准)"
+)
+# Labelled fields inside a line: "发布机构：经济发展局；文号：宁新区管规字〔2026〕4号；生成日期：2026年7月31日。"
+FIELD = re.compile(
+    r"(发布机构|发布单位|发布机关|发文机关|印发单位|发文单位|文号|发文字号|生成日期|成文日期|印发日期|发布日期|颁布日期)"
+    r"\s*[:：]\s*([^；;，,。\n]{2,40})"
+)
+DATE_FIELDS = ("成文日期", "印发日期", "发布日期", "颁布日期", "生成日期")
+SELF = _alt(WORDS["self_refs"])
+# The effect clause: "本条例自2024年3月1日起施行", "本意见由…负责解释，自2019年1月1日起执行", "本细则自印发之日起实施".
+EFFECTIVE = re.compile(rf"(?:本|此)(?:{SELF})[^。；\n]{{0,40}}?(自[^，。；\n]{{2,30}}?(?:施行|执行|实施|实行|生效))")
+# The validity that follows it: "有效期至2028年12月31日", "有效期5年", "有效期五年", "暂定三年".
+VALIDITY = re.compile(rf"有效期(?:为|至|到)?[^，。；\n]{{1,16}}|暂定[{CN}\d]+年")
 
 
 @dataclass
@@ -57,6 +104,10 @@ class DocumentInfo:
     date: str = ""
     regions: list[str] = field(default_factory=list)
     origin: str = ""
+    doc_no: str = ""  # 文号: "宁新区管规字〔2026〕4号"
+    effective: str = ""  # the effect clause as written: "自2019年1月1日起执行"
+    expires: str = ""  # the validity as written: "有效期至2028年12月31日", "暂定三年"
+    title_from: str = ""  # catalogue | page | text | meta | file (the last resort: the file name)
 
 
 def iso_date(text: str) -> str:
@@ -163,11 +214,100 @@ def _same_org(a: str, b: str) -> bool:
     return a2 in b2 or b2 in a2 or a2[:6] == b2[:6]
 
 
+def clean_title(line: str) -> str:
+    """A title line without Markdown and HTML marks: "# 北京…条例" → "北京…条例", "**…办法**" → "…办法"."""
+    s = re.sub(r"<[^>]+>", "", line)
+    s = re.sub(r"^\s*#{1,6}\s*", "", s)
+    s = re.sub(r"\*\*|__|\u200b|\ufeff", "", s)
+    return re.sub(r"\s+", " ", s).strip(" \t【】[]")
+
+
+def _not_a_title(s: str) -> bool:
+    """Labels, numbered items, questions and speakers' turns, URLs, dates and 文号 lines are never titles."""
+    return bool(
+        LABEL.match(s)
+        or NUMBERED.match(s)
+        or SPEAKER.match(s)
+        or "？" in s
+        or "?" in s
+        or URL.search(s)
+        or DATE_LINE.match(s)
+        or DOC_NO.fullmatch(s)
+        or s.endswith(("。", "；", "，", "：", ":"))
+    )
+
+
+def _text_title(lines: list[str]) -> str:
+    """The first short line near the top that looks like a title, or a 《》 title a top line asks about."""
+    for ln in lines[:15]:
+        s = clean_title(ln)
+        if 4 <= len(s) <= 80 and not _not_a_title(s):
+            if TITLE_END.search(s) or (len(s) <= 30 and COVER.search(s) and not re.search("[，。；]", s)):
+                return s
+            if re.fullmatch(r"《[^《》]{4,80}》", s):
+                return s[1:-1]
+    for ln in lines[:3]:  # "《上海市…实施方案》具体包括哪些内容？": the policy a top question asks about
+        q = clean_title(ln)
+        m = TITLE.search(q)
+        if m and ("？" in q or "?" in q) and not SPEAKER.match(q):
+            return m.group(1)
+    return ""
+
+
+def _iso(text: str) -> str:
+    return iso_date(text) if re.search(r"\d{4}\s*(?:年|-)\s*\d{1,2}", text) else ""
+
+
+def _signature(lines: list[str]) -> tuple[str, str]:
+    """Organ line(s) right above a date line: "广州市人力资源和社会保障局" / "广州市公安局" / "2022年7月7日"."""
+    for i, ln in enumerate(lines):
+        if not DATE_LINE.match(ln) or i == 0:
+            continue
+        organs: list[str] = []
+        j = i - 1
+        while j >= 0 and len(organs) < 4:
+            cand = lines[j].strip()
+            parts = [x for x in re.split(r"[、\s]+", cand) if x]
+            if parts and all(ORGAN.match(x) for x in parts) and len(cand) <= 60:
+                organs[:0] = parts
+                j -= 1
+                continue
+            break
+        if organs:
+            return "、".join(organs), iso_date(ln)
+    return "", ""
+
+
+def _adoption(head: str) -> tuple[str, str]:
+    """Issuer and date of a 人大 regulation from its adoption lines: the latest 通过/修订/修正 is its date."""
+    acts = [m for m in ADOPTED.finditer(head) if m.group(4) != "批准"]
+    if not acts:
+        return "", ""
+    first, last = acts[0], max(acts, key=lambda m: iso_date(m.group(1)))
+    return first.group(2) + first.group(3), iso_date(last.group(1))
+
+
+def _effective(text: str) -> tuple[str, str]:
+    """The document's own effect clause and validity, as written (the last one: 附则 come last)."""
+    found = list(EFFECTIVE.finditer(text))
+    if not found:
+        return "", ""
+    m = found[-1]
+    end = text.find("。", m.end())
+    rest = text[m.start() : end if end >= 0 else m.end() + 40]
+    v = VALIDITY.search(rest)
+    return m.group(1), v.group(0).strip() if v else ""
+
+
+def _file_title(source: str) -> str:
+    return re.sub(r"\.[A-Za-z0-9]{1,8}$", "", Path(source).name)
+
+
 def describe(source: str, doc: CleanDoc, policies: list[Policy], gaz: Gazetteer, catalogue: dict[str, str]) -> DocumentInfo:
-    """The document record: what the text and front matter state, catalogue for the rest."""
+    """The document record: what the text, the page and front matter state, catalogue for the rest."""
     text = doc.text
-    first_lines = [ln.strip() for ln in text.split("\n")[:8] if ln.strip()]
-    has_articles = len(re.findall(r"(?m)^第[一二三四五六七八九十百零]+条", text)) >= 3
+    lines = [ln.strip() for ln in text.split("\n") if ln.strip().strip("\u200b")]
+    has_articles = len(re.findall(r"(?m)^(?:#+\s*)?第[一二三四五六七八九十百零]+条", text)) >= 3
     dated = [p for p in policies if p.date]
     if catalogue.get("kind"):
         kind = catalogue["kind"]
@@ -177,16 +317,51 @@ def describe(source: str, doc: CleanDoc, policies: list[Policy], gaz: Gazetteer,
         kind = "report"
     else:
         kind = "news"
-    title = catalogue.get("title") or ""
-    if not title and kind == "policy":
-        title = next((ln for ln in first_lines if TITLE.search(f"《{ln}》") and len(ln) <= 80), "")
-    title = title or doc.meta.get("title", "") or (first_lines[0][:60] if first_lines else source)
-    issuer = catalogue.get("issuer") or doc.meta.get("发布单位") or doc.meta.get("印发单位") or doc.meta.get("发文单位", "")
+    meta = doc.meta
+    title, title_from = catalogue.get("title", ""), "catalogue"
+    if not title and meta.get("page_title"):  # a saved page: its ArticleTitle, else <title> less the site name
+        title = meta.get("title") or re.split(r"\s*[-_|—]+\s*(?=[^-_|—]*(?:网站|门户|网)\s*$)", meta["page_title"])[0]
+        title, title_from = clean_title(title), "page"
+    if not title:
+        title, title_from = _text_title(lines), "text"
+    if not title and meta.get("title") and not _not_a_title(clean_title(meta["title"])):
+        title, title_from = clean_title(meta["title"]), "meta"
+    if not title:
+        title, title_from = _file_title(source), "file"
+
+    head = "\n".join(lines[:12])
+    fields: dict[str, str] = {}
+    for m in FIELD.finditer(head):
+        fields.setdefault(m.group(1), m.group(2).strip())
+    adopted_by, adopted_on = _adoption(head)
+    signed_by, signed_on = _signature(lines)
+    notice = re.match(rf"^(.{{2,60}}?(?:{_alt(WORDS['issuer_suffixes'])}))关于", title)
+    source_field = meta.get("来源", "")
+    issuer = (
+        catalogue.get("issuer")
+        or meta.get("发布单位")
+        or meta.get("印发单位")
+        or meta.get("发文单位")
+        or next((fields[k] for k in ("发布机构", "发布单位", "发布机关", "发文机关", "印发单位", "发文单位") if k in fields), "")
+        or adopted_by
+        or signed_by
+        or (notice.group(1) if notice else "")
+        or meta.get("发布机关", "")
+        or (source_field if source_field not in WORDS["not_issuers"] and ORGAN.match(source_field) else "")
+    )
     date = (
         iso_date(catalogue.get("date", ""))
-        or iso_date(doc.meta.get("颁布日期", "") or doc.meta.get("发布日期", "") or doc.meta.get("印发日期", ""))
-        or iso_date(doc.meta.get("date", ""))
+        or adopted_on
+        or signed_on
+        or next((_iso(fields[k]) for k in DATE_FIELDS if k in fields and _iso(fields[k])), "")
+        or _iso(meta.get("颁布日期", "") or meta.get("发布日期", "") or meta.get("印发日期", ""))
+        or iso_date(meta.get("date", ""))
     )
+    doc_no = meta.get("文号", "") or fields.get("文号", "") or fields.get("发文字号", "")
+    if not doc_no:
+        m = next((DOC_NO.fullmatch(ln) for ln in lines[:10] if DOC_NO.fullmatch(ln)), None) or DOC_NO.search(title)
+        doc_no = m.group(0) if m else ""
+    effective, expires = _effective(text)
     regions: list[str] = []
     for name in gaz.names_in(title + issuer) + [p.region for p in policies if p.region]:
         if name and name not in regions:
@@ -196,7 +371,7 @@ def describe(source: str, doc: CleanDoc, policies: list[Policy], gaz: Gazetteer,
         for _, _, name in gaz.find_all(text):
             counts[name] = counts.get(name, 0) + 1
         regions = [n for n, _ in sorted(counts.items(), key=lambda kv: -kv[1])[:1]]
-    return DocumentInfo(source, title, kind, issuer, date, regions, doc.meta.get("origin", ""))
+    return DocumentInfo(source, title, kind, issuer, date, regions, meta.get("origin", ""), doc_no, effective, expires, title_from)
 
 
 ZONE_SUFFIX = r"(?:工业园区|高新技术产业开发区|经济技术开发区|高新区|开发区|经开区|新区|自治县|区|县|市)"

@@ -3,12 +3,16 @@
 Every rule here is generic (front matter, HTML, editor tags, pinyin
 annotations, lost characters, script and width, PDF page breaks, tables of
 contents, captions, flattened tables); nothing is keyed to a particular file.
+A saved web page (``<!DOCTYPE html>``/``<html>``) is reduced to its main text
+with readability-lxml, and its title and 发布日期/来源/文号 fields go to
+``CleanDoc.meta``; HTML fragments in text files keep the plain tag stripping.
 The cleaned text is a ``Tracked`` string, so every cleaned span maps back to
 its characters in the original (``CleanDoc.original_span``).
 """
 
 from __future__ import annotations
 
+import bisect
 import html
 import re
 from dataclasses import dataclass, field
@@ -40,6 +44,28 @@ META_LINE = re.compile(
     r"^(颁布日期|发布日期|印发日期|发布时间|发布单位|印发单位|发文单位|发文字号|文号|施行日期|成文日期)\s*[:：]\s*(.{1,80})$"
 )
 DATE_CELL = re.compile(r"^\d{4}\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?$")
+# A whole saved page, not an HTML fragment: "<!DOCTYPE html>", "<!doctype html>", "<html lang=\"zh\">".
+WEB_PAGE = re.compile(r"^\s*(?:<!doctype\s+html|<html[\s>])", re.I)
+PAGE_BLOCKS = (
+    r"p|div|br|li|tr|h[1-6]|table|tbody|thead|tfoot|ul|ol|dl|dt|dd|section|article|header|footer|nav|aside|main|form|center|pre"
+    r"|blockquote|hr|caption|option|title"
+)
+# Page <meta name=...> fields an official site fills in (China's government-site standard), by meta key.
+PAGE_META = {"articletitle": "title", "pubdate": "发布日期", "contentsource": "来源"}
+# Labelled fields shown on a page, value on the same line or the next: "发表时间：2025-08-11 18:04:59",
+# "信息来源：区住建园林局", "文 号：" + "穗人社规字〔2019〕6号", "发布机关：广州市人力资源和社会保障局".
+PAGE_FIELD = re.compile(
+    r"^(发布日期|发布时间|发表时间|成文日期|印发日期|信息来源|来源|发布机关|发文机关|发布机构|文\s*号|发文字号|实施日期|施行日期|失效日期)"
+    r"\s*[:：]\s*(.{0,60})$"
+)
+FIELD_KEY = {
+    "发表时间": "发布日期",
+    "发布时间": "发布日期",
+    "信息来源": "来源",
+    "发文机关": "发布机关",
+    "发布机构": "发布机关",
+    "发文字号": "文号",
+}
 
 
 @dataclass
@@ -133,6 +159,149 @@ def _strip_html(t: Tracked) -> Tracked:
     t = t.sub(rf"</?(?:{BLOCK_TAGS})\b[^>\n]*/?>", block, re.I)
     t = t.sub(r"</?[A-Za-z][\w-]*(?:\s[^<>\n]*)?/?>", "")
     return t.sub(r"&(?:#\d{1,6}|#x[0-9a-fA-F]{1,6}|[a-zA-Z]{2,8});", lambda m: html.unescape(m.group(0)))
+
+
+def is_web_page(text: str) -> bool:
+    """A whole saved web page (doctype or <html> first), not a text with a few tags."""
+    return bool(WEB_PAGE.match(text[:2000]))
+
+
+def _strip_page(t: Tracked) -> Tracked:
+    """A page's text, one block per line and table cells split by tabs; the offset map kept."""
+    t = t.sub(r"<(style|script|noscript|template|head|select)\b[^>]*>.*?</\1\s*>", "", re.S | re.I)
+    t = t.sub(r"<!--.*?-->|<!doctype[^>]*>", "", re.S | re.I)
+    cells = [m.span() for m in re.finditer(r"<t([dh])\b[^>]*>.*?</t\1\s*>", t.text, re.S | re.I)]
+
+    def block(m: re.Match[str]) -> str:  # a <p> or <br> inside a table cell does not end the row
+        i = bisect.bisect_right(cells, (m.start(), len(m.string))) - 1
+        return " " if i >= 0 and cells[i][0] < m.start() < cells[i][1] else "\n"
+
+    t = t.sub(rf"</?(?:{PAGE_BLOCKS})\b[^>]*>", block, re.I)
+    t = t.sub(r"<t[dh]\b[^>]*>", "\t", re.I)
+    t = t.sub(r"</?[A-Za-z][\w:-]*(?:\s[^>]*)?/?>", "")
+    return t.sub(r"&(?:#\d{1,6}|#x[0-9a-fA-F]{1,6}|[a-zA-Z]{2,8});", lambda m: html.unescape(m.group(0)))
+
+
+def _page_meta(page: str, stripped: str, meta: dict[str, str]) -> None:
+    """Title, 发布日期, 来源, 文号 … where the page shows them: <meta> fields, <title>, labelled lines."""
+    for m in re.finditer(r"<meta\b[^>]*>", page[:200000], re.I):
+        tag = m.group(0)
+        name = re.search(r"\bname\s*=\s*[\"']([^\"']+)", tag)
+        content = re.search(r"\bcontent\s*=\s*[\"']([^\"']*)", tag)
+        key = PAGE_META.get(name.group(1).lower()) if name else None
+        if key and content and content.group(1).strip():
+            meta.setdefault(key, re.sub(r"\s+", " ", html.unescape(content.group(1))).strip())
+    title = re.search(r"<title[^>]*>(.*?)</title>", page[:200000], re.S | re.I)
+    if title and title.group(1).strip():
+        meta.setdefault("page_title", re.sub(r"\s+", " ", html.unescape(title.group(1))).strip())
+    lines = [ln.strip() for ln in stripped.split("\n") if ln.strip()]
+    for i, line in enumerate(lines):
+        m = PAGE_FIELD.match(line)
+        if not m:
+            continue
+        label = re.sub(r"\s", "", m.group(1))
+        value = m.group(2).strip() or (lines[i + 1] if i + 1 < len(lines) and len(lines[i + 1]) <= 60 else "")
+        if value and not PAGE_FIELD.match(value):
+            meta.setdefault(FIELD_KEY.get(label, label), re.sub(r"\s+", " ", value))
+
+
+def _extracted_blocks(page: str) -> list[tuple[str, bool]]:
+    """The main text's blocks as readability-lxml sees them: (text without spaces, is a table row)."""
+    from readability import Document
+
+    try:
+        summary = Document(page).summary(html_partial=True)
+    except Exception:  # an unparsable page: keep everything rather than nothing
+        return []
+    text = _strip_page(Tracked.of(summary)).text
+    return [(re.sub(r"\s", "", line), "\t" in line.strip()) for line in text.split("\n") if line.strip()]
+
+
+def _anchors(flat: str, blocks: list[str], window: int = 40) -> dict[int, int]:
+    """Where the long blocks (20+ characters) are in the page, in order: the most blocks, then the tightest.
+
+    A block can occur more than once (an info box or a hidden copy of the article repeats the
+    title and 文号), so each occurrence is a candidate and the chain of occurrences in reading
+    order that matches the most blocks with the least text between them wins.
+    """
+    cands: list[tuple[int, int, int]] = []  # (block, start, end)
+    for k, b in enumerate(blocks):
+        if len(b) >= 20:
+            at = flat.find(b)
+            for _ in range(6):
+                if at < 0:
+                    break
+                cands.append((k, at, at + len(b)))
+                at = flat.find(b, at + 1)
+    best: list[tuple[int, int, int]] = []  # per candidate: (matched, -gap, previous candidate or -1)
+    for i, (k, a, _) in enumerate(cands):
+        score = (1, 0, -1)
+        for j in range(i - 1, max(-1, i - window * 6), -1):
+            k2, _, e2 = cands[j]
+            if k2 < k and e2 <= a:
+                n, g, _ = best[j]
+                if (n + 1, g - (a - e2)) > score[:2]:
+                    score = (n + 1, g - (a - e2), j)
+        best.append(score)
+    if not best:
+        return {}
+    i = max(range(len(best)), key=lambda x: best[x][:2])
+    chain: dict[int, int] = {}
+    while i >= 0:
+        chain[cands[i][0]] = cands[i][1]
+        i = best[i][2]
+    return chain
+
+
+def _row_space(m: re.Match[str]) -> str:
+    """Inside a table row, a run of spaces with a cell break is one tab; any other run one space."""
+    return "\t" if "\t" in m.group(0) else " "
+
+
+def _main_text(t: Tracked, meta: dict[str, str]) -> Tracked:
+    """Keep only the page's main text, as spans of the stripped page, so offsets stay exact.
+
+    Each block the extractor keeps is found in the stripped page (spaces ignored) in order;
+    long blocks (20+ characters) are anchors, short ones are looked for between their anchors
+    (backwards before the first anchor, so a 文号 in the page's info box does not win over
+    the one that opens the article). Everything not found is dropped.
+    """
+    page = _strip_page(t)
+    _page_meta(t.text, page.text, meta)
+    blocks = _extracted_blocks(t.text)
+    if not blocks:
+        return page
+    pos = [i for i, c in enumerate(page.text) if not c.isspace()]
+    flat = "".join(page.text[i] for i in pos)
+    found: list[tuple[int, int] | None] = [None] * len(blocks)
+    for k, at in _anchors(flat, [b for b, _ in blocks]).items():
+        found[k] = (at, at + len(blocks[k][0]))
+    anchors = sorted(k for k, f in enumerate(found) if f)
+    lo = 0
+    for gap_end in [*anchors, len(blocks)]:
+        hi = found[gap_end][0] if gap_end < len(blocks) and found[gap_end] else len(flat)
+        shorts = [k for k in range(lo, gap_end) if not found[k]]
+        if lo == 0 and gap_end < len(blocks):  # before the first anchor: backwards from it
+            end = hi
+            for k in reversed(shorts):
+                at = flat.rfind(blocks[k][0], 0, end)
+                if at >= 0:
+                    found[k], end = (at, at + len(blocks[k][0])), at
+        else:
+            start = found[lo - 1][1] if lo and found[lo - 1] else 0
+            for k in shorts:
+                at = flat.find(blocks[k][0], start, hi)
+                if at >= 0:
+                    found[k], start = (at, at + len(blocks[k][0])), at + len(blocks[k][0])
+        lo = gap_end + 1
+    parts: list[Tracked | str] = []
+    for (_, row), f in zip(blocks, found, strict=True):
+        if not f or f[1] <= f[0]:
+            continue
+        piece = page.slice(pos[f[0]], pos[f[1] - 1] + 1)
+        piece = piece.sub(r"\s+", _row_space if row else " ")
+        parts.extend([piece, "\n"])
+    return Tracked.join(parts) if parts else page
 
 
 def _strip_annotations(t: Tracked) -> Tracked:
@@ -342,7 +511,7 @@ def clean(original: str) -> CleanDoc:
     t = Tracked.of(original)
     t = t.sub(r"\r\n?", "\n")
     t = _front_matter(t, meta)
-    t = _strip_html(t)
+    t = _main_text(t, meta) if is_web_page(t.text) else _strip_html(t)
     t = _strip_annotations(t)
     t = _script_and_width(t)
     t = _drop_lines(t, meta)

@@ -87,10 +87,11 @@ class ClausePlanner:
         claims = [self.claim(a, s, direct=i == 0) for i, s in enumerate(picks)]
         if a.lang == "en":
             figures = [f for s in picks for f in figures_in_english(s.clause.text)]
+            year = re.search(r"到(20\d\d)年", best.clause.text)
             if figures:
                 claims.append(
                     Claim(
-                        self.composer.render("figures", "en", figures=list(dict.fromkeys(figures))[:5]),
+                        self.composer.render("figures", "en", figures=list(dict.fromkeys(figures))[:5], year=year.group(1) if year else ""),
                         [q for c in claims for q in c.quotes],
                     )
                 )
@@ -99,8 +100,8 @@ class ClausePlanner:
 
     # ---------- choosing
     def _answers(self, a: Analysis, best: Scored) -> bool:
-        if not a.topic:
-            return best.cue or best.clause.rank == 0
+        if not a.topic:  # nothing asked but a kind of answer: only about a place or document the question names
+            return best.cue and (bool(a.route.regions) or best.clause.named)
         if best.coverage >= FOUND_COVERAGE or (best.clause.rank == 0 and best.coverage >= WEAK_COVERAGE):
             return True
         return best.coverage >= WEAK_COVERAGE and best.cue and best.clause.rank <= 2

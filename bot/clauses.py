@@ -137,6 +137,10 @@ class ClauseScorer:
         doc = self.catalog.get(source)
         return doc.title if doc else ""
 
+    def _is_policy(self, source: str) -> bool:
+        doc = self.catalog.get(source)
+        return bool(doc and doc.kind == "policy")
+
     def weights(self, a: Analysis) -> dict[str, float]:
         return {t: self.kb.idf(t) for t in a.topic}
 
@@ -179,11 +183,16 @@ class ClauseScorer:
                 s += 2.5
             if c.named:
                 s += 1.5
+            if self._is_policy(c.chunk.source):  # the policy's own text before a report or news item retelling it
+                s += 0.6
             money = len(MONEY.findall(c.text))
             if a.kind in ("amount", "tier"):
                 s += min(money, 3) * 0.6 if money else -1.5
             if a.kind == "tier" and money >= 2:
                 s += 1.0
+            unit = a.extra.get("unit")
+            if unit and re.search(rf"[\d一二三四五六七八九十百千两]+\s*(?:多)?{unit}", c.text):
+                s += 1.5
             if a.kind in ("target", "overview") and re.search(r"\d", c.text):
                 s += 0.8
             if len(c.text) < 12:
@@ -195,5 +204,7 @@ class ClauseScorer:
                 names = self.gaz.most_specific(self.gaz.names_in(sc.clause.text))
                 if any(r not in here and self.gaz.level(r) != "国家" for r in names):
                     sc.score -= 2.0
+                elif names and a.region not in names and not any(self.gaz.contains(r, a.region) for r in names):
+                    sc.score -= 1.0  # about a district of the place asked (宝山区 for 上海): the place's own text first
             out.sort(key=lambda x: (-x.score, x.clause.rank, x.clause.position))
         return out

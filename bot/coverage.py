@@ -35,10 +35,10 @@ class Coverage:
         self._text = ""
 
     def _load(self) -> None:
-        self.kb.load()
-        gen = getattr(self.kb, "_loaded", None)
-        if gen == self._gen:
+        if self._gen is not None and self.kb.generation == self._gen:
             return
+        self.kb.load()
+        gen = self.kb.generation
         covered: set[str] = set()
         years: dict[str, set[int]] = {}
         for c in self.kb.chunks:

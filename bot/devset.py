@@ -18,9 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bot.compose import numbers_in
-from bot.english import english_numbers
-from bot.evaluation import fold
+from bot.evaluation import fold, p50_p95, uncited_numbers
 
 HEADER_SUFFIXES = (".txt", ".md")
 
@@ -87,10 +85,7 @@ class DevReport:
         return {k: (v[0], v[1]) for k, v in sorted(out.items())}
 
     def latency(self) -> tuple[float, float]:
-        ms = sorted(r.ms for r in self.results)
-        if not ms:
-            return 0.0, 0.0
-        return ms[len(ms) // 2], ms[max(0, int(len(ms) * 0.95) - 1)]
+        return p50_p95([r.ms for r in self.results])
 
 
 def check_case(answer: Any, case: dict[str, Any]) -> list[str]:
@@ -106,9 +101,7 @@ def check_case(answer: Any, case: dict[str, Any]) -> list[str]:
         names = [Path(c.source).name for c in answer.citations]
         if case.get("src") and not any(s in n for s in case["src"] for n in names):
             problems.append("wrong citation")
-    quotes = " ".join(c.quote for c in answer.citations)
-    have = set(numbers_in(quotes)) | english_numbers(quotes)
-    uncited = [n for n in numbers_in(answer.answer) if n not in have]
+    uncited = uncited_numbers(answer)
     if uncited:
         problems.append(f"uncited numbers {uncited}")
     return problems
@@ -126,8 +119,6 @@ def evaluate_dev(engine: Any, cases: list[dict[str, Any]]) -> DevReport:
         ms = (time.perf_counter() - t0) * 1000 / max(1, len(case["turns"]))
         assert answer is not None
         problems = check_case(answer, case)
-        quotes = " ".join(c.quote for c in answer.citations)
-        have = set(numbers_in(quotes)) | english_numbers(quotes)
         report.results.append(
             DevResult(
                 case["id"],
@@ -137,7 +128,7 @@ def evaluate_dev(engine: Any, cases: list[dict[str, Any]]) -> DevReport:
                 problems,
                 answer.answer,
                 [Path(c.source).name for c in answer.citations],
-                [n for n in numbers_in(answer.answer) if n not in have],
+                uncited_numbers(answer),
                 ms,
             )
         )

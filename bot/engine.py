@@ -89,9 +89,10 @@ class AnswerEngine:
         state = self.sessions.get(session)
         try:
             with self._lock:
+                self.kb.load()  # one look at CURRENT per question: an ingest by another process shows at once
                 a = self.analyzer.run(text, state)
                 if state.get("source"):
-                    a = replace(a, extra={"source": state["source"]})
+                    a = replace(a, extra={**a.extra, "source": state["source"]})
                 plan = self._plan_message(text, a, state)
         except KnowledgeError as exc:
             log.error("answer failed for %r: %s", text, exc)

@@ -59,8 +59,22 @@ class EvalReport:
         return {k: (v[0], v[1], v[2]) for k, v in sorted(out.items())}
 
     def latency(self) -> tuple[float, float]:
-        ms = sorted(t.ms for t in self.turns)
-        return ms[len(ms) // 2], ms[max(0, int(len(ms) * 0.95) - 1)]
+        return p50_p95([t.ms for t in self.turns])
+
+
+def p50_p95(values: list[float]) -> tuple[float, float]:
+    """Median and 95th percentile (nearest rank); zeros for no values."""
+    ms = sorted(values)
+    if not ms:
+        return 0.0, 0.0
+    return ms[len(ms) // 2], ms[max(0, int(len(ms) * 0.95) - 1)]
+
+
+def uncited_numbers(answer: Any) -> list[str]:
+    """Numbers of the answer found in none of its cited quotes (English renderings of a quoted figure count as cited)."""
+    quotes = " ".join(c.quote for c in answer.citations)
+    have = set(numbers_in(quotes)) | english_numbers(quotes)
+    return [n for n in numbers_in(answer.answer) if n not in have]
 
 
 def load_cases(path: Path) -> list[dict[str, Any]]:
@@ -82,9 +96,7 @@ def check_turn(answer: Any, turn: dict[str, Any]) -> tuple[bool, bool, list[str]
     cited_ok = not turn.get("must_cite") or bool(sources & set(turn["must_cite"]))
     if turn["found"] and answer.found and not cited_ok:
         problems.append("wrong citation")
-    quotes = " ".join(c.quote for c in answer.citations)
-    have = set(numbers_in(quotes)) | english_numbers(quotes)
-    uncited = [n for n in numbers_in(answer.answer) if n not in have]
+    uncited = uncited_numbers(answer)
     if uncited:
         problems.append(f"uncited numbers {uncited}")
     return not problems, cited_ok, uncited, problems

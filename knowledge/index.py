@@ -512,14 +512,23 @@ class KnowledgeBase:
         self.load()
         return Chroma(client=self._client, collection_name=COLLECTION, embedding_function=LangChainEmbeddings(self.embedder))
 
-    def documents(self) -> list[dict[str, Any]]:
+    @property
+    def generation(self) -> str | None:
+        """The name of the generation loaded in memory (changes when an ingest switches CURRENT)."""
+        return self._loaded
+
+    def documents(self, columns: tuple[str, ...] = ()) -> list[dict[str, Any]]:
+        """Document rows (all columns, or only ``columns``: the clean text is large)."""
         live = self.current()
         if live is None:
             return []
+        if any(not c.isidentifier() for c in columns):
+            raise BadQuery(f"bad column list {columns!r}")
         db = sqlite3.connect(f"file:{live / 'kb.sqlite'}?mode=ro", uri=True)
         db.row_factory = sqlite3.Row
         try:
-            return [dict(r) for r in db.execute("SELECT * FROM documents ORDER BY source")]
+            cols = ", ".join(columns) if columns else "*"
+            return [dict(r) for r in db.execute(f"SELECT {cols} FROM documents ORDER BY source")]
         finally:
             db.close()
 

@@ -76,17 +76,16 @@ class DocumentCatalog:
         self._gen: str | None = None
 
     def _load(self) -> None:
+        if self._docs and self.kb.generation == self._gen:
+            return  # the engine's search has already loaded the live generation this question
         self.kb.load()
-        gen = getattr(self.kb, "_loaded", None)
-        if gen == self._gen and self._docs:
-            return
         docs = {}
-        for d in self.kb.documents():
+        for d in self.kb.documents(("source", "title", "date", "kind", "regions")):
             title = clean_title(d.get("title") or "")
             if not good_title(title):
                 title = ""
             docs[d["source"]] = DocInfo(d["source"], title, d.get("date") or "", d.get("kind") or "", json.loads(d.get("regions") or "[]"))
-        self._docs, self._gen = docs, gen
+        self._docs, self._gen = docs, self.kb.generation
 
     def get(self, source: str) -> DocInfo | None:
         self._load()

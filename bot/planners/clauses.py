@@ -20,12 +20,16 @@ from bot.planners import DocumentCatalog, Plan
 
 # how a direct answer is read from a clause, per answer type (the phrase is quoted verbatim)
 PHRASES = {
-    "effective": re.compile(r"自[^。；，,]{2,40}?(?:起)?(?:施行|实施|执行|生效|实行)"),
+    "effective": re.compile(
+        r"自\s*[\d〇零一二三四五六七八九十]{4}\s*年[\d一二三四五六七八九十]{1,3}月(?:[\d一二三四五六七八九十]{1,3}日)?起?(?:施行|实施|执行|生效|实行)"
+        r"|自(?:印发|发布|公布|颁布|下发)之日起(?:施行|实施|执行|生效|实行)"
+    ),
     "validity": re.compile(r"有效期[^。；]{1,40}|暂定[一二三四五六七八九十两\d]{1,3}年|(?:执行|有效)至\d{4}年\d{1,2}月\d{1,2}日"),
 }
 OLD_VERSION = re.compile(r"旧版|老版|原来|以前|修订前|old version|previous version|19\d\d|20[01]\d")
 FOUND_COVERAGE = 0.4
 WEAK_COVERAGE = 0.25
+NEAR_ONLY = {"amount", "target", "tier"}
 MORE = {"condition": 3, "list": 5, "overview": 2, "tier": 2, "amount": 2, "target": 2, "article": 1, "date": 2, "version": 2}
 
 
@@ -79,6 +83,8 @@ class ClausePlanner:
                 continue
             if s.clause.chunk.source != best.clause.chunk.source and t.name not in ("list", "overview"):
                 continue
+            if t.name in NEAR_ONLY and s.clause.chunk.id != best.clause.chunk.id:
+                continue  # a figure's other tiers and conditions stand beside it, not elsewhere in the document
             if any(s.clause.text in p.clause.text or p.clause.text in s.clause.text for p in picks):
                 continue
             if t.strict and not s.cue:

@@ -13,7 +13,7 @@ from typing import Any
 
 from bot.analysis import Analysis
 from bot.compose import Claim, Composer, Quote
-from bot.coverage import Coverage
+from bot.coverage import Coverage, place_name
 from bot.figures import figure_text, percent
 from bot.planners import Plan
 from bot.router import Route
@@ -41,9 +41,8 @@ class FactPlanner:
         self.gaz = kb.gaz
         self.composer = composer
         self.coverage = coverage
-        self._covered: set[str] | None = None
         self._docs: dict[str, dict[str, Any]] = {}
-        self._years: dict[str, set[int]] = {}
+        self._docs_gen: str | None = None
         self.handlers = {
             "target": self._plan_target,
             "scenario": self._plan_scenario,
@@ -325,36 +324,14 @@ class FactPlanner:
         out.sort(key=lambda x: -x[0])
         return out
 
-    def _coverage_sets(self) -> None:
-        if self._covered is not None:
-            return
-        covered: set[str] = set()
-        years: dict[str, set[int]] = {}
-        for c in self.kb.chunks:
-            found = {int(y) for y in re.findall(r"(20\d{2})年", c.text)}
-            for r in c.regions:
-                for name in self.gaz.lineage(r):
-                    covered.add(name)
-                    years.setdefault(name, set()).update(found)
-        for d in self.kb.documents():
-            self._docs[d["source"]] = d
-        self._covered, self._years = covered, years
-
     def _doc(self, source: str) -> dict[str, Any]:
-        self._coverage_sets()
-        if source not in self._docs:
-            self._docs.update({d["source"]: d for d in self.kb.documents()})
+        if self._docs_gen != self.kb.generation or not self._docs:
+            self._docs = {d["source"]: d for d in self.kb.documents(("source", "title", "kind", "regions"))}
+            self._docs_gen = self.kb.generation
         return self._docs.get(source, {})
 
     def _place(self, region: str | None, lang: str) -> str:
-        if not region:
-            return ""
-        if lang == "en":
-            r = self.gaz.regions.get(region)
-            if r:
-                english = next((a for a in r.aliases if a.isascii() and a[:1].isupper() and " " not in a.strip()[:1]), "")
-                return f"{english} ({region})" if english else region
-        return region
+        return place_name(self.gaz, region, lang)
 
     def _not_found(self, route: Route, reason: str, region: str = "") -> str:
         what = re.sub(r"[\d.]+", "", route.category or route.metric or "")  # never echo a number nobody cited

@@ -84,6 +84,7 @@ class Analysis:
     topic_text: str = ""  # the question's topic words as written (carried to follow-ups)
     carried: bool = False  # the topic came from the previous question
     extra: dict[str, Any] = field(default_factory=dict)
+    alternatives: dict[str, tuple[str, ...]] = field(default_factory=dict)  # term → policy wording for it (社保 → 社会保险)
 
     @property
     def lang(self) -> str:
@@ -128,7 +129,9 @@ class Analyzer:
             if answer_type.name in ("overview", "list", "date") and not re.search(r"[a-z]{3}|哪些|什么时候", q.lower()):
                 answer_type = self.by_name.get(state["answer_type"], answer_type)
         unit = ASKED_UNIT.search(q)
-        return Analysis(route, answer_type, terms, figures, topic_text, carried, {"unit": unit.group(1)} if unit else {})
+        synonyms = self.router.expander.synonyms
+        alternatives = {t: tuple(x for x in synonyms[t] if x != t) for t in terms if t in synonyms}
+        return Analysis(route, answer_type, terms, figures, topic_text, carried, {"unit": unit.group(1)} if unit else {}, alternatives)
 
     def _topic_text(self, q: str, answer_type: AnswerType) -> str:
         if INSTRUCTION.search(q):

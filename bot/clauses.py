@@ -144,13 +144,14 @@ class ClauseScorer:
     def weights(self, a: Analysis) -> dict[str, float]:
         return {t: self.kb.idf(t) for t in a.topic}
 
-    def coverage(self, text: str, weights: dict[str, float]) -> float:
+    def coverage(self, text: str, weights: dict[str, float], alternatives: dict[str, tuple[str, ...]] | None = None) -> float:
         total = sum(weights.values())
         if not total:
             return 0.0
         got = 0.0
+        alternatives = alternatives or {}
         for t, w in weights.items():
-            if t in text:
+            if t in text or any(x in text for x in alternatives.get(t, ())):
                 got += w
             elif len(t) >= 4 and t[:2] in text and t[2:] in text:
                 got += 0.6 * w
@@ -173,8 +174,9 @@ class ClauseScorer:
             # document; the clause itself must hold the rest
             context = " ".join(x for x in (c.label, " ".join(c.chunk.section[-2:]), c.chunk.policy, self._title(c.chunk.source)) if x)
             named = {t: w for t, w in weights.items() if t in context and t not in c.text}
+            alts = a.alternatives
             rest = {t: w for t, w in weights.items() if t not in named}
-            cov = self.coverage(c.text, rest) if rest else (1.0 if named else 0.0)
+            cov = self.coverage(c.text, rest, alts) if rest else (1.0 if named else 0.0)
             total = sum(weights.values()) or 1.0
             ctx = (sum(named.values()) + cov * sum(rest.values())) / total
             has_cue = bool(cue and cue.search(c.text))

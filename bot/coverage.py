@@ -53,8 +53,7 @@ class Coverage:
     def mentioned(self, region: str) -> bool:
         """A place no document is placed at but some text names ("在柳河新建…" names 柳河县 by its short name)."""
         self._load()
-        r = self.gaz.regions.get(region)
-        names = [region, *(r.aliases if r else ())]
+        names = self.gaz.names_of(region)
         return any(len(n) >= 2 and not n.isascii() and n in self._text for n in names)
 
     def covers(self, region: str) -> bool:
@@ -82,5 +81,5 @@ class Coverage:
             f"{top}（含{'、'.join(cities[top][:3])}等）" if cities[top] else top for top in sorted(cities, key=lambda r: -len(cities[r]))
         ]
         if lang == "en":
-            return "policies of " + ", ".join(names[:20]) + "; targets, subsidies and awards, conditions, dates of effect, definitions"
-        return "、".join(names[:12]) + "等地的政策文件；可问补贴与奖励、申请条件、施行与有效期、定义、产业目标、发布单位和日期"
+            return "policies of " + ", ".join(names[:6]) + "; targets, subsidies and awards, conditions, dates of effect, definitions"
+        return "、".join(names[:6]) + "等地的政策文件；可问补贴与奖励、申请条件、施行与有效期、定义、产业目标、发布单位和日期"

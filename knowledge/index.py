@@ -360,13 +360,16 @@ class KnowledgeBase:
         return sum(1 for c in self._chunks if term in c.text)
 
     def idf(self, term: str) -> float:
-        """A term's rarity in the index (BM25 idf); a term no chunk holds counts as the rarest."""
+        """A term's rarity in the index (BM25 idf); a term no chunk holds counts half the rarest.
+
+        Half: a word no document uses is as often a colloquial filler ("现行", "到底") as a missing topic.
+        """
         self.load()
         if not self._bm25:
             return 1.0
         idf = self._bm25.idf.get(term.lower())
         if idf is None:
-            idf = self._max_idf
+            idf = self._max_idf / 2
         return idf
 
     def warm_up(self) -> None:

@@ -227,6 +227,15 @@ class Gazetteer:
             out.append(c)
         return out
 
+    def names_of(self, region: str) -> list[str]:
+        """Every name that means ``region`` alone: its name, aliases and unambiguous short names (柳河县 → 柳河)."""
+        r = self.regions.get(region)
+        if r is None:
+            return []
+        out = [r.name, *r.aliases]
+        out += [k for k, (cands, _) in self._weak.items() if len(cands) == 1 and cands[0] == region and k not in out]
+        return out
+
     def level(self, name: str) -> str:
         return self.regions[name].level if name in self.regions else ""
 

@@ -11,7 +11,7 @@ answer (``answer_types.toml`` cue), and a penalty for a clause about another pla
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from bot.analysis import Analysis
 from bot.planners import DocumentCatalog
@@ -80,7 +80,23 @@ def cut(chunk: Chunk, rank: int, retrieval: float, *, named: bool = False) -> li
             for part in parts:
                 out.append(Clause(part.strip(), chunk, rank, retrieval, label, article, pos, named))
                 pos += 1
-    return out
+    return [_with_list(c) if c.text.endswith(("：", ":")) else c for c in out]
+
+
+def _with_list(intro: Clause, limit: int = LONG) -> Clause:
+    """A clause that opens a list ("…按以下方法确定：") with the items that follow it in its chunk, verbatim."""
+    text = intro.chunk.text
+    start = text.find(intro.text)
+    if start < 0:
+        return intro
+    end = start + len(intro.text)
+    for m in re.finditer(r"\n[^\n]*", text[end:]):
+        line = m.group(0).strip()
+        if not line or ARTICLE.match(line) or end + m.end() - start > limit:
+            break
+        end += m.end()
+    merged = text[start:end].strip()
+    return replace(intro, text=merged) if len(merged) > len(intro.text) else intro
 
 
 class ClauseFinder:
@@ -111,7 +127,7 @@ class ClauseFinder:
             out.extend(cut(hit.chunk, rank, max(0.0, hit.score / top), named=hit.chunk.source in named))
         return out
 
-    def document(self, source: str) -> list[Clause]:
+    def document(self, source: str, rank: int = 20, named: bool = False) -> list[Clause]:
         """Every clause of one document (for answers a document states once: its date of effect, validity)."""
         chunks = self.kb.chunks
         if id(chunks) != self._chunks_id:
@@ -121,7 +137,7 @@ class ClauseFinder:
             self._chunks_id = id(chunks)
         out: list[Clause] = []
         for c in self._by_source.get(source, []):
-            out.extend(cut(c, 20, 0.0))
+            out.extend(cut(c, rank, 0.0, named=named))
         return out
 
 

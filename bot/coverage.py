@@ -7,9 +7,28 @@ never answered from another place's text.
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 from knowledge.index import KnowledgeBase
+
+DATA = Path(__file__).parent / "data"
+# a zone's own name is the 2–4 characters before its suffix after the last function character
+# ("在东湖高新区" → 东湖; "建几个元宇宙特色园区" → 特色, a generic word)
+FUNCTION_CHARS = re.compile(r"[的个几哪在是有和与及这那本该其各建设元宇宙了吗呢]")
+
+
+def load_zones(path: Path = DATA / "zones.txt") -> tuple[re.Pattern[str], frozenset[str]]:
+    """The zone-name pattern and the generic prefixes of ``data/zones.txt``."""
+    suffixes: list[str] = []
+    generic: set[str] = set()
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.startswith("suffix:"):
+            suffixes += line.split(":", 1)[1].split()
+        elif line.startswith("generic:"):
+            generic.update(line.split(":", 1)[1].split())
+    alt = "|".join(sorted(map(re.escape, suffixes), key=len, reverse=True))
+    return re.compile(rf"([\u4e00-\u9fff]{{2,8}}?)({alt})"), frozenset(generic)
 
 
 def place_name(gaz: Any, region: str | None, lang: str) -> str:
@@ -33,6 +52,7 @@ class Coverage:
         self._covered: set[str] = set()
         self._years: dict[str, set[int]] = {}
         self._text = ""
+        self._zones = load_zones()
 
     def _load(self) -> None:
         if self._gen is not None and self.kb.generation == self._gen:
@@ -49,6 +69,28 @@ class Coverage:
                     years.setdefault(name, set()).update(found)
         self._covered, self._years, self._gen = covered, years, gen
         self._text = "\n".join(c.text for c in self.kb.chunks)
+
+    def unknown_zones(self, question: str) -> list[str]:
+        """Zones the question names that neither the gazetteer nor any document knows ("东湖高新区")."""
+        self._load()
+        rx, generic = self._zones
+        out = []
+        for m in rx.finditer(question):
+            prefix, name = m.group(1), m.group(0)
+            prefix = next((prefix[len(g) :] for g in sorted(generic, key=len, reverse=True) if prefix.startswith(g)), prefix)
+            hits = self.gaz.find_all(name, question=True)
+            if any(b == len(name) for _, b, _ in hits):
+                continue  # "我们是南京江北新区…": a known zone, whatever stands before it
+            cut = max((b for _, b, _ in hits if b <= len(m.group(1))), default=0)
+            if cut:  # "武汉东湖高新区": the city named before the zone is no part of its name
+                prefix = m.group(1)[cut:]
+            prefix = FUNCTION_CHARS.split(prefix)[-1]  # "在东湖" → 东湖
+            if not 2 <= len(prefix) <= 4 or any(g in prefix for g in generic) or self.gaz.canonical(prefix):
+                continue
+            if name in self._text or prefix in self._text:
+                continue
+            out.append(prefix + m.group(2))
+        return out
 
     def mentioned(self, region: str) -> bool:
         """A place no document is placed at but some text names ("在柳河新建…" names 柳河县 by its short name)."""

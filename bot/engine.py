@@ -180,6 +180,9 @@ class AnswerEngine:
             return Plan([], found=False, lead=self.composer.render("greeting", a.lang))
         if route.intent == "out_of_scope" or not route.topical:
             return Plan([], found=False, lead=self._refusal(a, "topic"), intent="out_of_scope")
+        unknown = self.covered.unknown_zones(route.question)
+        if unknown:
+            return Plan([], found=False, lead=self._refusal(a, "region", unknown[0]), intent="out_of_scope")
         search_region = route.region
         for region in route.regions:
             if not self.covered.covers(region):

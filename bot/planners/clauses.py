@@ -70,6 +70,10 @@ class ClausePlanner:
             if not with_cue:
                 return self._not_stated(a, ranked)
             ranked = with_cue
+        elif t.cue is not None and not any(s.cue for s in ranked[:3]):
+            # the passages found speak of the topic but not of what is asked (a date, a time limit):
+            # the best documents may say it elsewhere
+            ranked = self._whole_documents(a, ranked)
         best = ranked[0]
         if not self._answers(a, best):
             return None
@@ -87,8 +91,8 @@ class ClausePlanner:
                 continue  # a figure's other tiers and conditions stand beside it, not elsewhere in the document
             if any(s.clause.text in p.clause.text or p.clause.text in s.clause.text for p in picks):
                 continue
-            if t.strict and not s.cue:
-                continue
+            if (t.strict or best.cue) and not s.cue:
+                continue  # more of what was asked (another tier, another date), not more of the topic
             picks.append(s)
         claims = [self.claim(a, s, direct=i == 0) for i, s in enumerate(picks)]
         if a.lang == "en":
@@ -121,8 +125,9 @@ class ClausePlanner:
             if len(sources) >= 2:
                 break
         pool = [s.clause for s in ranked]
-        for src in sources:
-            pool.extend(self.finder.document(src))
+        for src in sources:  # a document's clauses count as found where its best passage was
+            best = next(s.clause for s in ranked if s.clause.chunk.source == src)
+            pool.extend(self.finder.document(src, rank=best.rank, named=best.named))
         out = self.scorer.run(a, pool)
         order = {src: i for i, src in enumerate(sources)}
         for s in out:  # the best-matching document first, then the clause

@@ -55,8 +55,8 @@ class FactPlanner:
         intent = a.route.intent
         if intent == "policy_info":
             return a.kind == "issued"
-        if intent in ("scenario", "technology"):
-            return a.kind in ("overview", "list", "target")
+        if intent in ("scenario", "technology"):  # "支持哪些技术研发": a list, whatever words ask it
+            return a.kind in ("overview", "list", "target", "amount", "condition")
         if intent == "list":
             return bool(ACROSS_PLACES.search(a.route.question))
         return False

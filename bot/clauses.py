@@ -26,6 +26,7 @@ ITEM_HEAD = re.compile(
 )
 MONEY = re.compile(r"\d[\d.,]*\s*(?:万元|亿元|千元|元|%|美元)|[一二三四五六七八九十百千两]+(?:万元|亿元)|百分之[一二三四五六七八九十百点]+")
 LONG = 260
+CUE_DECIDES = {"date", "duration", "effective", "validity", "issued", "definition"}
 
 
 @dataclass(frozen=True)
@@ -167,8 +168,10 @@ class ClauseScorer:
         got = 0.0
         alternatives = alternatives or {}
         for t, w in weights.items():
-            if t in text or any(x in text for x in alternatives.get(t, ())):
+            if t in text:
                 got += w
+            elif any(x in text for x in alternatives.get(t, ())):  # the policy's wording for it, a looser match
+                got += 0.5 * w
             elif len(t) >= 4 and t[:2] in text and t[2:] in text:
                 got += 0.6 * w
             elif len(t) == 3 and t[:2] in text:
@@ -196,9 +199,9 @@ class ClauseScorer:
             total = sum(weights.values()) or 1.0
             ctx = (sum(named.values()) + cov * sum(rest.values())) / total
             has_cue = bool(cue and cue.search(c.text))
-            s = 3.0 * cov + 2.5 * ctx + 2.0 * c.retrieval - 0.12 * min(c.rank, 20)
-            if has_cue:
-                s += 2.5
+            s = 4.0 * cov + 3.0 * ctx + 2.0 * c.retrieval - 0.12 * min(c.rank, 20)
+            if has_cue:  # where the type is a kind of fact (a date, a time limit) its cue decides more
+                s += 2.5 if a.kind in CUE_DECIDES else 1.5
             if c.named:
                 s += 1.5
             if self._is_policy(c.chunk.source):  # the policy's own text before a report or news item retelling it

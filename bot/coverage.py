@@ -84,6 +84,11 @@ class Coverage:
             cut = max((b for _, b, _ in hits if b <= len(m.group(1))), default=0)
             if cut:  # "武汉东湖高新区": the city named before the zone is no part of its name
                 prefix = m.group(1)[cut:]
+                if not prefix:  # "哈尔滨新区": a zone named after its city
+                    start = max(a for a, b, _ in hits if b == cut)
+                    if name[start:] not in self._text and not self.gaz.canonical(name[start:]):
+                        out.append(name[start:])
+                    continue
             prefix = FUNCTION_CHARS.split(prefix)[-1]  # "在东湖" → 东湖
             if not 2 <= len(prefix) <= 4 or any(g in prefix for g in generic) or self.gaz.canonical(prefix):
                 continue
@@ -119,9 +124,7 @@ class Coverage:
             cities.setdefault(top, [])
             if name != top and name not in cities[top]:
                 cities[top].append(name)
-        names = [
-            f"{top}（含{'、'.join(cities[top][:3])}等）" if cities[top] else top for top in sorted(cities, key=lambda r: -len(cities[r]))
-        ]
+        names = sorted(cities, key=lambda r: -len(cities[r]))
         if lang == "en":
-            return "policies of " + ", ".join(names[:6]) + "; targets, subsidies and awards, conditions, dates of effect, definitions"
-        return "、".join(names[:6]) + "等地的政策文件；可问补贴与奖励、申请条件、施行与有效期、定义、产业目标、发布单位和日期"
+            return "policies of " + ", ".join(names[:8]) + "; targets, subsidies and awards, conditions, dates of effect, definitions"
+        return "、".join(names[:8]) + "等地的政策文件；可问补贴与奖励、申请条件、施行与有效期、定义、产业目标、发布单位和日期"

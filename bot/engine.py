@@ -226,7 +226,9 @@ class AnswerEngine:
         return Plan(claims, facts=facts)
 
     def _refusal(self, a: Analysis, reason: str, region: str = "") -> str:
-        what = re.sub(r"[\d.]+", "", a.topic_text or a.route.category or "")[:30]  # never echo a number nobody cited
+        words = sorted(a.topic, key=lambda t: a.topic_text.find(t) if t in a.topic_text else 99)
+        words = [t for t in words if not any(t != o and t in o for o in words)][:4]  # "人才公寓", not also "人才"
+        what = re.sub(r"[\d.]+", "", "、".join(words) or a.route.category or "")[:30]  # never echo a number nobody cited
         return self.composer.render(
             "out_of_scope",
             a.lang,

@@ -55,7 +55,9 @@ def clean_title(title: str) -> str:
 
 def good_title(title: str) -> bool:
     t = clean_title(title)
-    return 4 <= len(t) <= 80 and not re.search(r"[。？?！!：:]|^\d+[.．、]|^[（(]?[一二三四五六七八九十]+[)）、]|https?:|<", t)
+    if not 4 <= len(t) <= 80 or not re.search(r"[\u4e00-\u9fff]{2}", t):  # a file name is no title
+        return False
+    return not re.search(r"[。？?！!：:]|^\d+[.．、]|^[（(]?[一二三四五六七八九十]+[)）、]|https?:|<", t)
 
 
 @dataclass
@@ -65,6 +67,7 @@ class DocInfo:
     date: str
     kind: str
     regions: list[str] = field(default_factory=list)
+    issuer: str = ""
 
 
 class DocumentCatalog:
@@ -80,11 +83,13 @@ class DocumentCatalog:
             return  # the engine's search has already loaded the live generation this question
         self.kb.load()
         docs = {}
-        for d in self.kb.documents(("source", "title", "date", "kind", "regions")):
+        for d in self.kb.documents(("source", "title", "date", "kind", "regions", "issuer")):
             title = clean_title(d.get("title") or "")
             if not good_title(title):
                 title = ""
-            docs[d["source"]] = DocInfo(d["source"], title, d.get("date") or "", d.get("kind") or "", json.loads(d.get("regions") or "[]"))
+            docs[d["source"]] = DocInfo(
+                d["source"], title, d.get("date") or "", d.get("kind") or "", json.loads(d.get("regions") or "[]"), d.get("issuer") or ""
+            )
         self._docs, self._gen = docs, self.kb.generation
 
     def get(self, source: str) -> DocInfo | None:

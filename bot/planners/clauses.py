@@ -64,6 +64,12 @@ class ClausePlanner:
         t = a.answer_type
         if t.strict or t.name in ("issued", "version"):
             ranked = self._whole_documents(a, ranked)
+            if t.name == "issued":  # the issuer the document names is as much an answer as its date
+                for s in ranked:
+                    doc = self.catalog.get(s.clause.chunk.source)
+                    if doc and doc.issuer and doc.issuer in s.clause.text and not s.cue:
+                        s.cue, s.score = True, s.score + 2.5
+                ranked.sort(key=lambda x: -x.score)
             with_cue = [
                 s for s in ranked if s.cue and (s.coverage >= WEAK_COVERAGE or not a.topic or t.name in ("effective", "validity", "issued"))
             ]
@@ -77,6 +83,9 @@ class ClausePlanner:
         best = ranked[0]
         if not self._answers(a, best):
             return None
+        both = self._versions_asked(a, ranked)
+        if both:
+            return both
         ranked, tail = self._in_force(a, ranked)
         best = ranked[0]
         picks = [best]
@@ -111,7 +120,7 @@ class ClausePlanner:
     # ---------- choosing
     def _answers(self, a: Analysis, best: Scored) -> bool:
         if not a.topic:  # nothing asked but a kind of answer: only about a place or document the question names
-            return best.cue and (bool(a.route.regions) or best.clause.named)
+            return (best.cue or best.clause.rank == 0) and (bool(a.route.regions) or best.clause.named)
         if best.coverage >= FOUND_COVERAGE or (best.clause.rank == 0 and best.coverage >= WEAK_COVERAGE):
             return True
         return best.coverage >= WEAK_COVERAGE and best.cue and best.clause.rank <= 2
@@ -135,6 +144,21 @@ class ClausePlanner:
         out.sort(key=lambda x: -x.score)
         return out
 
+    def _versions_asked(self, a: Analysis, ranked: list[Scored]) -> Plan | None:
+        """"2010版和2024修订版施行日期分别是？": one answer from each version the question names by its year."""
+        src = ranked[0].clause.chunk.source
+        docs = [src, *(v.source for v in self.catalog.versions(src))]
+        years = set(re.findall(r"(?<!\d)((?:19|20)\d\d)(?!\d)", a.route.question))
+        named = [d for d in docs if str(self.catalog.year(d)) in years]
+        if len(named) < 2:
+            return None
+        claims = []
+        for d in sorted(named, key=self.catalog.year):
+            found = [s for s in self.scorer.run(a, self.finder.document(d)) if s.cue or not a.answer_type.cue]
+            if found:
+                claims.append(self.claim(a, found[0], direct=True))
+        return Plan(claims, source=src) if claims else None
+
     def _in_force(self, a: Analysis, ranked: list[Scored]) -> tuple[list[Scored], str]:
         """Answer from the version in force when several versions of the policy are ingested."""
         src = ranked[0].clause.chunk.source
@@ -143,7 +167,7 @@ class ClausePlanner:
             return ranked, ""
         newest = max([src, *(v.source for v in versions)], key=self.catalog.year)
         title = self.catalog.title_for(ranked[0].clause.chunk)
-        note = self.composer.render("superseded", a.lang, title=title, date="", old_date="")
+        note = self.composer.render("superseded", a.lang, title=title)
         if newest == src:
             return ranked, note
         again = self.scorer.run(a, self.finder.document(newest))
@@ -161,7 +185,8 @@ class ClausePlanner:
             shown = title
             if re.search(r"\d", shown):  # a year in a title is shown in the citation, not repeated as an uncited figure
                 shown = re.sub(r"[（(][^）)]*\d[^）)]*[）)]", "", shown)
-            name = f"《{shown}》" if shown and not re.search(r"\d", shown) else ""
+            cited = all(n in c.text for n in re.findall(r"\d+", shown))  # a number in the lead must be in the quote
+            name = f"《{shown}》" if shown and cited else ""
         else:  # no title fit to show: name the document's place, cite the file
             title = re.sub(r"\.[A-Za-z0-9]+$", "", c.chunk.source.rsplit("/", 1)[-1])
             doc = self.catalog.get(c.chunk.source)

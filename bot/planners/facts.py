@@ -14,7 +14,7 @@ from typing import Any
 from bot.analysis import Analysis
 from bot.compose import Claim, Composer, Quote
 from bot.coverage import Coverage, place_name
-from bot.figures import figure_text, percent
+from bot.figures import figure_text
 from bot.planners import Plan
 from bot.router import Route
 from knowledge.index import KnowledgeBase
@@ -343,27 +343,6 @@ class FactPlanner:
             year=route.year or "",
             what=what,
             coverage=self.coverage.line(route.lang),
-        )
-
-    def _measure_claim(self, r: dict[str, Any], route: Route) -> Claim:
-        ev = self._evidence_quote(r)
-        if not figure_text(r):
-            lead = self._place(r.get("region"), route.lang) + (
-                f"（{r.get('category')}）" if route.lang != "en" else f" ({r.get('category')})"
-            )
-            return Claim(self.composer.render("quote", route.lang, lead=lead, quote=ev.quote), [ev])
-        return Claim(
-            self.composer.render(
-                "measure",
-                route.lang,
-                place=self._place(r.get("region"), route.lang),
-                beneficiary=r.get("beneficiary", ""),
-                condition=(r.get("condition") or "")[:40],
-                ratio=percent(r.get("ratio")),
-                figure=figure_text(r, self._written(r, ev.quote)),
-                metric=r.get("metric", ""),
-            ),
-            [ev],
         )
 
     @staticmethod

@@ -141,8 +141,10 @@ class Analyzer:
         if INSTRUCTION.search(q):
             parts = [p for p in re.split(r"[。！!；;：:，,\n]|</?\w+>", q) if p.strip() and not INSTRUCTION.search(p)]
             asking = [p for p in parts if ASKING.search(p)]
-            if asking or parts:
-                q = (asking or parts)[-1]
+            if asking:
+                q = asking[-1]
+            elif parts:  # no part asks: the one with the most words ("<b>…</b> 上海元宇宙产业规模 <script>…")
+                q = max(parts, key=lambda p: len(re.findall(r"[\u4e00-\u9fff]", p)))
         # markup pasted into a chat is no topic: "<b>&amp;</b>", "<script>…</script>"
         q = re.sub(r"<(script|style)[^>]*>.*?</\1\s*>|<[^>]{0,200}>|&[#\w]{1,10};?", " ", q, flags=re.I | re.S)
         text = q

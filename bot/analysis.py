@@ -130,7 +130,7 @@ class Analyzer:
             topic_text = f"{prev_topic} {topic_text}".strip()
             terms = self._terms(topic_text, route)
             carried = True
-            if answer_type.name in ("overview", "list", "date") and not re.search(r"[a-z]{3}|哪些|什么时候", q.lower()):
+            if answer_type.name in ("overview", "list", "date") and not re.search(r"哪些|什么时候|which|when", q.lower()):
                 answer_type = self.by_name.get(state["answer_type"], answer_type)
         unit = ASKED_UNIT.search(q)
         synonyms = self.router.expander.synonyms

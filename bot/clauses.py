@@ -211,11 +211,15 @@ class ClauseScorer:
                 s += min(money, 3) * 0.6 if money else -1.5
             if a.kind == "tier" and money >= 2:
                 s += 1.0
+            if a.route.year and str(a.route.year) in c.text:
+                s += 0.5
             unit = a.extra.get("unit")
             if unit and re.search(rf"[\d一二三四五六七八九十百千两]+\s*(?:多)?{unit}", c.text):
                 s += 1.5
             if a.kind in ("target", "overview") and re.search(r"\d", c.text):
                 s += 0.8
+            if a.kind == "overview" and money:  # an overview leads with what the policy gives or aims at
+                s += 0.6
             if len(c.text) < 12:
                 s -= 1.0
             out.append(Scored(c, s, ctx, has_cue, {"cov": cov, "ctx": ctx}))

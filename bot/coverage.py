@@ -84,9 +84,10 @@ class Coverage:
             cut = max((b for _, b, _ in hits if b <= len(m.group(1))), default=0)
             if cut:  # "武汉东湖高新区": the city named before the zone is no part of its name
                 prefix = m.group(1)[cut:]
-                if not prefix:  # "哈尔滨新区": a zone named after its city
-                    start = max(a for a, b, _ in hits if b == cut)
-                    if name[start:] not in self._text and not self.gaz.canonical(name[start:]):
+                if not prefix:  # "哈尔滨新区": a zone named after its city, by any of the city's names (庐州 = 合肥)
+                    start, _, city = max((h for h in hits if h[1] == cut), key=lambda h: h[0])
+                    spelled = [n + m.group(2) for n in self.gaz.names_of(city)]
+                    if not any(x in self._text or self.gaz.canonical(x) for x in [name[start:], *spelled]):
                         out.append(name[start:])
                     continue
             prefix = FUNCTION_CHARS.split(prefix)[-1]  # "在东湖" → 东湖

@@ -184,6 +184,8 @@ class AnswerEngine:
         if unknown:
             return Plan([], found=False, lead=self._refusal(a, "region", unknown[0]), intent="out_of_scope")
         search_region = route.region
+        if search_region and search_region == self.kb.gaz.canonical("全国"):
+            search_region = None  # the whole country ("全国"): every domestic passage, placed or not, speaks of it
         for region in route.regions:
             if not self.covered.covers(region):
                 if self.covered.mentioned(region) and region == route.region:

@@ -36,7 +36,7 @@ TYPES = [
     ("申请人才公寓要什么条件？", "condition"),
     ("这批人才公寓什么时候可以申请？", "date"),
     ("上海到2025年元宇宙产业规模目标是多少？", "target"),
-    ("甘井子区对人才有哪些支持？", "amount"),
+    ("甘井子区对人才有哪些支持？", "list"),
     ("介绍一下这个政策", "overview"),
     ("When does the regulation take effect?", "effective"),
     ("How much is the subsidy?", "amount"),

@@ -31,6 +31,10 @@ def bigrams(text: str) -> set[str]:
     return {s[i : i + 2] for i in range(len(s) - 1)} or ({s} if s else set())
 
 
+# "哪些技术", "什么场景", "which technologies": a question that asks for the items themselves
+ASKS_WHICH = re.compile(r"哪些|哪几|什么|啥|哪个|哪里|在哪|which|what", re.I)
+
+
 class FactPlanner:
     """Targets, scenario and technology passages, and lists of places, from the fact table."""
 
@@ -55,8 +59,9 @@ class FactPlanner:
         intent = a.route.intent
         if intent == "policy_info":
             return a.kind == "issued"
-        if intent in ("scenario", "technology"):  # "支持哪些技术研发": a list, whatever words ask it
-            return a.kind in ("overview", "list", "target", "amount", "condition")
+        if intent in ("scenario", "technology"):  # "支持哪些技术研发": a list of them, whatever words ask it
+            asks = bool(ASKS_WHICH.search(a.route.question)) or a.carried  # "那东城呢？" after "上海有哪些场景？"
+            return a.kind in ("overview", "list", "target", "amount", "condition") and asks
         if intent == "list":
             return bool(ACROSS_PLACES.search(a.route.question))
         return False

@@ -18,20 +18,23 @@ DATA = Path(__file__).parent / "data"
 FUNCTION_CHARS = re.compile(r"[的个几哪在是有和与及这那本该其各建设元宇宙了吗呢]")
 
 
-def load_zones(path: Path = DATA / "zones.txt") -> tuple[re.Pattern[str], frozenset[str], dict[str, str]]:
-    """The zone-name pattern, the generic prefixes and the suffixes' full forms of ``data/zones.txt``."""
+def load_zones(path: Path = DATA / "zones.txt") -> tuple[re.Pattern[str], frozenset[str], dict[str, str], frozenset[str]]:
+    """The zone-name pattern, generic prefixes, the suffixes' full forms and the loose suffixes of ``data/zones.txt``."""
     suffixes: list[str] = []
     generic: set[str] = set()
+    loose: set[str] = set()
     same: dict[str, str] = {}
     for line in path.read_text(encoding="utf-8").splitlines():
         if line.startswith("suffix:"):
             suffixes += line.split(":", 1)[1].split()
         elif line.startswith("generic:"):
             generic.update(line.split(":", 1)[1].split())
+        elif line.startswith("loose:"):
+            loose.update(line.split(":", 1)[1].split())
         elif line.startswith("same:"):
             same.update(x.split("=", 1) for x in line.split(":", 1)[1].split() if "=" in x)
     alt = "|".join(sorted(map(re.escape, [*suffixes, *same]), key=len, reverse=True))
-    return re.compile(rf"([\u4e00-\u9fff]{{2,8}}?)({alt})"), frozenset(generic), same
+    return re.compile(rf"([\u4e00-\u9fff]{{2,8}}?)({alt})"), frozenset(generic), same, frozenset(loose)
 
 
 def place_name(gaz: Any, region: str | None, lang: str) -> str:
@@ -76,7 +79,7 @@ class Coverage:
     def unknown_zones(self, question: str) -> list[str]:
         """Zones the question names that neither the gazetteer nor any document knows ("东湖高新区")."""
         self._load()
-        rx, generic, same = self._zones
+        rx, generic, same, loose = self._zones
         out = []
         for m in rx.finditer(question):
             prefix, name = m.group(1), m.group(0)
@@ -87,6 +90,8 @@ class Coverage:
             cut = max((b for _, b, _ in hits if b <= len(m.group(1))), default=0)
             if cut:  # "武汉东湖高新区": the city named before the zone is no part of its name
                 prefix = m.group(1)[cut:]
+                if not prefix and m.group(2) in loose:
+                    continue  # "余杭园区": the parks of a known place
                 if not prefix:  # "哈尔滨新区": a zone named after its city, by any of the city's names (庐州 = 合肥)
                     start, _, city = max((h for h in hits if h[1] == cut), key=lambda h: h[0])
                     spelled = [n + m.group(2) for n in self.gaz.names_of(city)]

@@ -45,6 +45,11 @@ class Tokenizer:
         return out
 
 
+    def known(self, word: str) -> bool:
+        """A word of jieba's dictionary (or ours): "装修" is, a split fragment such as "后能" is not."""
+        self.warm_up()
+        return bool(self._jieba.FREQ.get(word))
+
     def words(self, text: str) -> list[str]:
         """Whole words (jieba's precise mode, no sub-words), stop words and punctuation dropped."""
         self.warm_up()

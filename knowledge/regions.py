@@ -371,12 +371,16 @@ _FOLLOWS = (
 )
 
 
+_STREET = "路街道巷弄桥苑广场"  # "天河路的商场" names a road, not 天河区
+
+
 def _bare_in_question(text: str, i: int, j: int) -> bool:
     """A county's bare short name text[i:j] in a question, not the middle of other words ("产业和政策" is not 和政县)."""
     before = text[i - 1] if i else " "
     ok_before = not _CJK.match(before) or before in _LEADS
     ok_after = j == len(text) or not _CJK.match(text[j]) or text.startswith(_FOLLOWS, j)
-    return ok_before and ok_after
+    # a question that opens with a place names it ("静安专项资金…"); the stop list keeps 和平发展 out
+    return ok_before and (ok_after or (i == 0 and text[j] not in _STREET))
 
 
 def _stands_alone(text: str, i: int) -> bool:

@@ -27,6 +27,8 @@ PHRASES = {
     "validity": re.compile(r"有效期[^。；]{1,40}|暂定[一二三四五六七八九十两\d]{1,3}年|(?:执行|有效)至\d{4}年\d{1,2}月\d{1,2}日"),
 }
 OLD_VERSION = re.compile(r"旧版|老版|原来|以前|修订前|old version|previous version|19\d\d|20[01]\d")
+# "装修补贴", "上市有奖励", "购房的补贴": a kind of support named just before the support word
+SUPPORT_AFTER = r"(?:有|的|给|方面)?(?:补贴|奖励|资助|补助|贴息|奖金|补偿|支持)"
 FOUND_COVERAGE = 0.4
 WEAK_COVERAGE = 0.25
 NEAR_ONLY = {"amount", "target", "tier"}
@@ -59,7 +61,7 @@ class ClausePlanner:
 
     def run(self, a: Analysis, region: str | None) -> Plan | None:
         ranked = self.rank(a, region)
-        if not ranked:
+        if not ranked or self._unmentioned(a, region):
             return None
         t = a.answer_type
         if t.strict or t.name in ("issued", "version"):
@@ -118,6 +120,18 @@ class ClausePlanner:
         return Plan(claims, tail=tail, policy=self.catalog.title_for(best.clause.chunk), source=src)
 
     # ---------- choosing
+    def _unmentioned(self, a: Analysis, region: str | None) -> str:
+        """The kind of support asked about ("装修补贴", "上市有奖励吗") when no passage of the place names it."""
+        asked = f"{a.route.question} {a.topic_text}"  # a compound question's later clause keeps the first's topic
+        for t in a.topic:
+            if len(t) < 2 or not re.search(re.escape(t) + SUPPORT_AFTER, asked) or not self.finder.kb.tokenizer.known(t):
+                continue
+            words = (t, *a.alternatives.get(t, ()))
+            hits = self.finder.kb.search(t, region=region, k=5)
+            if not any(w in h.chunk.text for h in hits for w in words):
+                return t
+        return ""
+
     def _answers(self, a: Analysis, best: Scored) -> bool:
         if not a.topic:  # nothing asked but a kind of answer: only about a place or document the question names
             return (best.cue or best.clause.rank == 0) and (bool(a.route.regions) or best.clause.named)

@@ -51,6 +51,7 @@ def unseen(settings: Settings, corpus: Path) -> dict[str, float]:
     kb = build_knowledge_base(settings)
     kb.ingest(prepare_corpus(corpus, settings.home / "corpus", (".txt", ".md", ".html")))
     engine = build_engine(settings)
+    engine.warm_up()  # as `policybot serve` and `chat` do at start
     engine.kb.clear_cache()
     qs = [t for c in load_dev_cases(corpus / "dev_questions.jsonl") for t in c["turns"]]
     floor50, floor95 = embedding_floor(engine, qs[:60])

@@ -11,6 +11,7 @@ answer (``answer_types.toml`` cue), and a penalty for a clause about another pla
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from bot.analysis import Analysis
@@ -52,8 +53,26 @@ class Scored:
     details: dict[str, float] = field(default_factory=dict)
 
 
+_CUT_CACHE: dict[tuple[str, str], list[Clause]] = {}
+
+
 def cut(chunk: Chunk, rank: int, retrieval: float, *, named: bool = False) -> list[Clause]:
-    """A chunk's clauses in order, each with its item heading and article."""
+    """A chunk's clauses in order, each with its item heading and article.
+
+    A chunk is cut once (the cut depends on its text only); each call stamps the clauses with
+    this retrieval's rank and score.
+    """
+    key = (chunk.id, chunk.text)
+    base = _CUT_CACHE.get(key)
+    if base is None:
+        if len(_CUT_CACHE) >= 20000:
+            _CUT_CACHE.clear()
+        base = _CUT_CACHE[key] = _cut(chunk)
+    return [replace(c, rank=rank, retrieval=retrieval, named=named) for c in base]
+
+
+def _cut(chunk: Chunk) -> list[Clause]:
+    rank, retrieval, named = 0, 0.0, False
     out: list[Clause] = []
     label = ""
     article = ""
@@ -119,7 +138,8 @@ class ClauseFinder:
 
     def run(self, a: Analysis, region: str | None) -> list[Clause]:
         named = self.catalog.named_in(a.route.question)
-        hits = self.kb.search(self.query_text(a), region=region, k=self.k * 3 if named else self.k)
+        k = self.k * 3 if named else self.k
+        hits = self.kb.search(self.query_text(a), region=region, k=k, dense_text=a.extra.get("dense_text"))
         if named:  # a document the question names by its title: its passages first
             hits = [h for h in hits if h.chunk.source in named][: self.k] + [h for h in hits if h.chunk.source not in named][: self.k]
         top = max((h.score for h in hits), default=1.0) or 1.0
@@ -128,8 +148,11 @@ class ClauseFinder:
             out.extend(cut(hit.chunk, rank, max(0.0, hit.score / top), named=hit.chunk.source in named))
         return out
 
-    def document(self, source: str, rank: int = 20, named: bool = False) -> list[Clause]:
-        """Every clause of one document (for answers a document states once: its date of effect, validity)."""
+    def document(self, source: str, rank: int = 20, named: bool = False, keep: Callable[[Clause], bool] | None = None) -> list[Clause]:
+        """Every clause of one document (for answers a document states once: its date of effect, validity).
+
+        ``keep`` picks the clauses worth scoring (a cheap test before the full score).
+        """
         chunks = self.kb.chunks
         if id(chunks) != self._chunks_id:
             self._by_source = {}
@@ -138,8 +161,8 @@ class ClauseFinder:
             self._chunks_id = id(chunks)
         out: list[Clause] = []
         for c in self._by_source.get(source, []):
-            out.extend(cut(c, rank, 0.0, named=named))
-        return out
+            out.extend(x for x in cut(c, 0, 0.0) if keep is None or keep(x))
+        return [replace(x, rank=rank, named=named) for x in out]
 
 
 class ClauseScorer:
@@ -157,6 +180,16 @@ class ClauseScorer:
     def _is_policy(self, source: str) -> bool:
         doc = self.catalog.get(source)
         return bool(doc and doc.kind == "policy")
+
+    def relevant(self, a: Analysis) -> Callable[[Clause], bool]:
+        """A cheap test for a clause worth the full score: it reads like the answer type or holds a topic word."""
+        cue = a.answer_type.cue
+        words = [w for t in a.topic for w in (t, *a.alternatives.get(t, ()), t[:2] if len(t) >= 3 else t)]
+
+        def test(c: Clause) -> bool:
+            return bool(cue and cue.search(c.text)) or any(w in c.text or w in c.label for w in words)
+
+        return test
 
     def weights(self, a: Analysis) -> dict[str, float]:
         return {t: self.kb.idf(t) for t in a.topic}

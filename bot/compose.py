@@ -81,7 +81,16 @@ class Composer:
     def __init__(self, prompts: Path) -> None:
         if not (prompts / "zh").is_dir() or not (prompts / "en").is_dir():
             raise ValueError(f"prompt folder {prompts} must hold zh/ and en/ templates")
-        self.env = Environment(loader=FileSystemLoader(str(prompts)), autoescape=select_autoescape([]), keep_trailing_newline=False)
+        # templates are read once (no stat of the file per answer); a restart picks up an edit
+        self.env = Environment(
+            loader=FileSystemLoader(str(prompts)), autoescape=select_autoescape([]), keep_trailing_newline=False, auto_reload=False
+        )
+
+    def warm_up(self) -> None:
+        """Compile every template and load the traditional-script converter before the first question."""
+        for name in self.env.list_templates(extensions=["j2"]):
+            self.env.get_template(name)
+        _s2t()
 
     def render(self, name: str, lang: str, **values: Any) -> str:
         folder = "en" if lang == "en" else "zh"

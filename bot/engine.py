@@ -65,6 +65,7 @@ class AnswerEngine:
         self.kb.warm_up()
         self.kb.facts()
         self.covered.line()
+        self.composer.warm_up()
 
     def reset(self, session: str) -> None:
         self.sessions.reset(session)
@@ -161,6 +162,7 @@ class AnswerEngine:
         plans = []
         for clause in clauses:
             sub = self.analyzer.run(clause, {**state, "regions": a.route.regions or state.get("regions", [])})
+            sub = replace(sub, extra={**sub.extra, "dense_text": text})  # one embedding a message: the whole question's
             if not sub.route.regions and a.route.regions:
                 sub = replace(sub, route=replace(sub.route, regions=a.route.regions))
             if not sub.topic and a.topic:

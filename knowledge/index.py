@@ -188,6 +188,7 @@ class KnowledgeBase:
         self._client: Any = None
         self._originals: dict[str, str] = {}
         self._qcache: dict[str, Any] = {}  # question -> embedding; groups repeat questions
+        self._dense_cache: dict[tuple[Any, ...], dict[int, float]] = {}  # (text, n, place, generation) → scores
         self._facts: FactStore | None = None
         self._facts_gen = ""
 
@@ -341,6 +342,10 @@ class KnowledgeBase:
         self._client = chromadb.PersistentClient(path=str(live / "chroma"), settings=chromadb.Settings(anonymized_telemetry=False))
         self._collection = self._client.get_collection(COLLECTION, embedding_function=self.embedder)
         self._by_id = {c.id: i for i, c in enumerate(self._chunks)}
+        self._in_region: dict[str, set[int]] = {}  # place → its chunks: a region filter is a look-up, not a scan
+        for i, c in enumerate(self._chunks):
+            for r in c.regions:
+                self._in_region.setdefault(r, set()).add(i)
         self._loaded = live.name
 
     def _learned_regions(self, gen: Path) -> None:
@@ -353,11 +358,6 @@ class KnowledgeBase:
         finally:
             db.close()
         self.gaz.add([Region(n, lv, parent, tuple(json.loads(a))) for n, lv, parent, a in rows])
-
-    def term_chunks(self, term: str) -> int:
-        """How many chunks contain a term (a question's rare words point at their document)."""
-        self.load()
-        return sum(1 for c in self._chunks if term in c.text)
 
     def idf(self, term: str) -> float:
         """A term's rarity in the index (BM25 idf); a term no chunk holds counts half the rarest.
@@ -408,8 +408,9 @@ class KnowledgeBase:
             os.replace(tmp, live / FACTS)
 
     def clear_cache(self) -> None:
-        """Forget cached question embeddings (benchmarks measure cold questions)."""
+        """Forget cached question embeddings and look-ups (benchmarks measure cold questions)."""
         self._qcache.clear()
+        self._dense_cache.clear()
 
     @property
     def chunks(self) -> list[Chunk]:
@@ -433,10 +434,14 @@ class KnowledgeBase:
         return self._originals[chunk.source][chunk.span[0] : chunk.span[1]]
 
     # ---------- search ----------
-    def search(self, query: str, *, region: str | None = None, k: int = 5, fusion: str | None = None) -> list[SearchHit]:
+    def search(
+        self, query: str, *, region: str | None = None, k: int = 5, fusion: str | None = None, dense_text: str | None = None
+    ) -> list[SearchHit]:
         """Hybrid search; ``region`` keeps chunks about that region or places inside it.
 
         ``fusion`` overrides the configured ranking for this call (rrf, weighted, bm25, dense).
+        ``dense_text`` is embedded instead of ``query`` (one clause of a compound question is
+        matched by words alone and shares the whole question's embedding: one embedding a message).
         """
         how = fusion or self.fusion
         if not isinstance(query, str) or not query.strip():
@@ -451,8 +456,7 @@ class KnowledgeBase:
             name = self.gaz.canonical(region)
             if name is None:
                 raise BadQuery(f"unknown region {region!r}")
-            inside = set(self.gaz.expand(name))
-            allowed = {i for i, c in enumerate(self._chunks) if inside & set(c.regions)}
+            allowed = set().union(*(self._in_region.get(r, ()) for r in self.gaz.expand(name)))
             if not allowed:
                 return []
         text = self.expander.expand(query)
@@ -467,7 +471,7 @@ class KnowledgeBase:
             ranks.append(sorted(s, key=lambda i: -s[i])[:n])
             scores.append(s)
         if how != "bm25":
-            s = self._dense(self.expander.dense_query(query), n, name if region else None)
+            s = self._dense(self.expander.dense_query(dense_text or query), n, name if region else None)
             if allowed is not None:
                 s = {i: v for i, v in s.items() if i in allowed}
             ranks.append(sorted(s, key=lambda i: -s[i])[:n])
@@ -497,14 +501,21 @@ class KnowledgeBase:
         return vec
 
     def _dense(self, text: str, n: int, region: str | None) -> dict[int, float]:
+        key = (text, n, region, self._loaded)  # the clauses of one message share one look-up
+        out = self._dense_cache.get(key)
+        if out is not None:
+            return dict(out)
         vec = self._query_vector(text)
         where = {f"r:{region}": True} if region else None
         res = self._collection.query(query_embeddings=[vec], n_results=min(n, len(self._chunks)), where=where, include=["distances"])
-        out: dict[int, float] = {}
+        out = {}
         for cid, dist in zip(res["ids"][0], res["distances"][0], strict=True):
             if cid in self._by_id:
                 out[self._by_id[cid]] = 1.0 - float(dist)
-        return out
+        if len(self._dense_cache) >= 256:
+            self._dense_cache.pop(next(iter(self._dense_cache)))
+        self._dense_cache[key] = out
+        return dict(out)
 
     def vectorstore(self) -> Any:
         """The dense store as a LangChain ``Chroma`` vector store (langchain-chroma)."""

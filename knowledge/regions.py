@@ -186,6 +186,11 @@ class Gazetteer:
         self._starts = frozenset(p for p in self._prefixes if len(p) == 2)
         short = sorted(a for a in self._alias if not a.isascii() and len(a) == 1)
         self._short_rx = re.compile("[" + "".join(map(re.escape, short)) + "]") if short else None
+        self._short_names: dict[str, list[str]] = {}  # region → its unambiguous short names
+        for k, (cands, _) in self._weak.items():
+            if len(cands) == 1:
+                self._short_names.setdefault(cands[0], []).append(k)
+        self._found: dict[tuple[str, bool], list[tuple[int, int, str]]] = {}  # text → regions named (passages recur)
 
     @classmethod
     @lru_cache(maxsize=1)
@@ -233,7 +238,7 @@ class Gazetteer:
         if r is None:
             return []
         out = [r.name, *r.aliases]
-        out += [k for k, (cands, _) in self._weak.items() if len(cands) == 1 and cands[0] == region and k not in out]
+        out += [k for k in self._short_names.get(region, ()) if k not in out]
         return out
 
     def level(self, name: str) -> str:
@@ -280,6 +285,15 @@ class Gazetteer:
         before a zone word. One-character abbreviations (沪, 京, 汉) are only read
         in questions, where they stand alone; in documents they are too ambiguous.
         """
+        key = (text, question)
+        found = self._found.get(key)
+        if found is None:
+            if len(self._found) >= 50000:
+                self._found.clear()
+            found = self._found[key] = self._find_all(text, question)
+        return list(found)
+
+    def _find_all(self, text: str, question: bool) -> list[tuple[int, int, str]]:
         hits: list[tuple[int, int, str]] = []
         n = len(text)
         taken = bytearray(n)

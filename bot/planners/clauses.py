@@ -127,7 +127,7 @@ class ClausePlanner:
             if len(t) < 2 or not re.search(re.escape(t) + SUPPORT_AFTER, asked) or not self.finder.kb.tokenizer.known(t):
                 continue
             words = (t, *a.alternatives.get(t, ()))
-            hits = self.finder.kb.search(t, region=region, k=5)
+            hits = self.finder.kb.search(t, region=region, k=5, fusion="bm25")  # a word's presence: lexical
             if not any(w in h.chunk.text for h in hits for w in words):
                 return t
         return ""
@@ -150,7 +150,7 @@ class ClausePlanner:
         pool = [s.clause for s in ranked]
         for src in sources:  # a document's clauses count as found where its best passage was
             best = next(s.clause for s in ranked if s.clause.chunk.source == src)
-            pool.extend(self.finder.document(src, rank=best.rank, named=best.named))
+            pool.extend(self.finder.document(src, rank=best.rank, named=best.named, keep=self.scorer.relevant(a)))
         out = self.scorer.run(a, pool)
         order = {src: i for i, src in enumerate(sources)}
         for s in out:  # the best-matching document first, then the clause

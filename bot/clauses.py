@@ -25,6 +25,9 @@ ARTICLE = re.compile(r"^\s*(第[一二三四五六七八九十百零〇\d]+条)"
 ITEM_HEAD = re.compile(
     r"^\s*(?:\d{1,2}[.．、]|[（(][一二三四五六七八九十\d]{1,3}[）)]|[一二三四五六七八九十]{1,3}、)[^。；]{1,28}[。]?\s*$"
 )
+# a run-in heading: a short first sentence of a paragraph with no figure of its own ("1．关键技术。", "（三）加大金融支持。")
+ITEM_NUMBER = re.compile(r"^\s*(?:\d{1,2}[.．、]|[（(][一二三四五六七八九十\d]{1,3}[）)]|[一二三四五六七八九十]{1,3}、)")
+RUN_IN = re.compile(r"^(?:\d{1,2}[.．、]|[（(][一二三四五六七八九十\d]{1,3}[）)]|[一二三四五六七八九十]{1,3}、)?[^\d。；，,：:]{2,14}。$")
 MONEY = re.compile(r"\d[\d.,]*\s*(?:万元|亿元|千元|元|%|美元)|[一二三四五六七八九十百千两]+(?:万元|亿元)|百分之[一二三四五六七八九十百点]+")
 LONG = 260
 CUE_DECIDES = {"date", "duration", "effective", "validity", "issued", "definition"}
@@ -42,6 +45,7 @@ class Clause:
     article: str = ""  # 第X条 it belongs to
     position: int = 0  # order inside the chunk
     named: bool = False  # its document is named in the question
+    line: int = 0  # the line (paragraph) of the chunk it stands on
 
 
 @dataclass
@@ -79,7 +83,7 @@ def _cut(chunk: Chunk) -> list[Clause]:
     for m in re.finditer(r"(?<![第])(第[一二三四五六七八九十百零〇\d]+条)", " ".join(chunk.section[-1:])):
         article = m.group(1)
     pos = 0
-    for line in chunk.text.split("\n"):
+    for line_no, line in enumerate(chunk.text.split("\n")):
         s = line.strip()
         if not s:
             continue
@@ -90,15 +94,24 @@ def _cut(chunk: Chunk) -> list[Clause]:
         if ITEM_HEAD.match(s) and len(s) <= 30:
             label = s.rstrip("。")
             continue
-        for sm in SENTENCE.finditer(s):
-            sent = sm.group(0).strip()
+        sentences = [m.group(0).strip() for m in SENTENCE.finditer(s)]
+        heads: list[str] = []  # run-in headings: "1．关键技术。突破关键前沿技术。聚焦…" labels what follows on its line
+        while (
+            len(sentences) > 1
+            and RUN_IN.match(sentences[0])
+            and (ITEM_NUMBER.match(sentences[0]) if not heads else len(heads) < 2)  # numbered, then one more at most
+            and not ARTICLE.match(sentences[0])
+        ):
+            heads.append(ITEM_NUMBER.sub("", sentences.pop(0)).rstrip("。").strip())
+        here = "，".join(h for h in heads if h) or label
+        for sent in sentences:
             if len(re.sub(r"\W", "", sent)) < 4:
                 continue
             parts = [sent]
             if len(sent) > LONG:
                 parts = [p for p in re.split(r"(?<=[；;])", sent) if len(p.strip()) >= 4]
             for part in parts:
-                out.append(Clause(part.strip(), chunk, rank, retrieval, label, article, pos, named))
+                out.append(Clause(part.strip(), chunk, rank, retrieval, here, article, pos, named, line_no))
                 pos += 1
     return [_with_list(c) if c.text.endswith(("：", ":")) else c for c in out]
 
@@ -215,6 +228,8 @@ class ClauseScorer:
         weights = self.weights(a)
         cue = a.answer_type.cue
         here = set(self.gaz.expand(a.region)) | set(self.gaz.ancestors(a.region)) if a.region else set()
+        unit = a.extra.get("unit")
+        unit_rx = re.compile(rf"[\d一二三四五六七八九十百千两]+\s*(?:多)?{re.escape(unit)}") if unit else None
         out: list[Scored] = []
         seen: set[tuple[str, str]] = set()
         for c in clauses:
@@ -246,9 +261,10 @@ class ClauseScorer:
                 s += 1.0
             if a.route.year and str(a.route.year) in c.text:
                 s += 0.5
-            unit = a.extra.get("unit")
-            if unit and re.search(rf"[\d一二三四五六七八九十百千两]+\s*(?:多)?{unit}", c.text):
-                s += 1.5
+            if unit_rx is not None:  # "多少条措施", "几个场景": a clause without such a count answers another question
+                counted = bool(unit_rx.search(c.text))
+                s += 1.5 if counted else -1.0
+                has_cue = has_cue or counted
             if a.kind in ("target", "overview") and re.search(r"\d", c.text):
                 s += 0.8
             if a.kind == "overview" and money:  # an overview leads with what the policy gives or aims at
@@ -259,10 +275,13 @@ class ClauseScorer:
         out.sort(key=lambda x: (-x.score, x.clause.rank, x.clause.position))
         if here:  # a clause about another place (a report section on several cities) is no answer here
             for sc in out[:40]:
-                names = self.gaz.most_specific(self.gaz.names_in(sc.clause.text))
+                c = sc.clause  # the places the clause names, else (less surely) those of its heading ("四、武汉发布…")
+                names = self.gaz.names_in(c.text)
+                sure = bool(names)
+                names = self.gaz.most_specific(names or self.gaz.names_in(" ".join((*c.chunk.section[-2:], c.label))))
                 if any(r not in here and self.gaz.level(r) != "国家" for r in names):
-                    sc.score -= 2.0
-                elif names and a.region not in names and not any(self.gaz.contains(r, a.region) for r in names):
+                    sc.score -= 2.0 if sure else 1.0
+                elif sure and a.region not in names and not any(self.gaz.contains(r, a.region) for r in names):
                     sc.score -= 1.0  # about a district of the place asked (宝山区 for 上海): the place's own text first
             out.sort(key=lambda x: (-x.score, x.clause.rank, x.clause.position))
         return out

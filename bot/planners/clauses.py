@@ -13,8 +13,9 @@ from __future__ import annotations
 import re
 
 from bot.analysis import Analysis
-from bot.clauses import ClauseFinder, ClauseScorer, Scored
+from bot.clauses import Clause, ClauseFinder, ClauseScorer, Scored
 from bot.compose import Claim, Composer, Quote
+from bot.coverage import place_name
 from bot.english import figures_in_english
 from bot.planners import DocumentCatalog, Plan
 
@@ -26,6 +27,7 @@ PHRASES = {
     ),
     "validity": re.compile(r"有效期[^。；]{1,40}|暂定[一二三四五六七八九十两\d]{1,3}年|(?:执行|有效)至\d{4}年\d{1,2}月\d{1,2}日"),
 }
+DATE = re.compile(r"(?:19|20)\d\d(?:\s*年(?:\s*\d{1,2}\s*月)?(?:\s*\d{1,2}\s*日)?)?")  # a date or a year: no figure
 OLD_VERSION = re.compile(r"旧版|老版|原来|以前|修订前|old version|previous version|19\d\d|20[01]\d")
 # "装修补贴", "上市有奖励", "购房的补贴": a kind of support named just before the support word
 SUPPORT_AFTER = r"(?:有|的|给|方面)?(?:补贴|奖励|资助|补助|贴息|奖金|补偿|支持)"
@@ -91,6 +93,17 @@ class ClausePlanner:
         ranked, tail = self._in_force(a, ranked)
         best = ranked[0]
         picks = [best]
+        if t.name in ("list", "overview") and not re.search(r"\d", DATE.sub("", best.clause.text)):
+            # a lead sentence with no figure: what it goes on to say ("…大会开幕。" → "16家企业签约落地…")
+            c = best.clause
+            after = {
+                (s.clause.chunk.id, s.clause.position): s for s in ranked if (s.clause.label, s.clause.article) == (c.label, c.article)
+            }
+            for step in (1, 2, 3):
+                nxt = after.get((c.chunk.id, c.position + step))
+                if nxt is None:
+                    break
+                picks.append(nxt)
         for s in ranked[1:]:
             if len(picks) > MORE.get(t.name, 0):
                 break
@@ -200,7 +213,7 @@ class ClausePlanner:
             if re.search(r"\d", shown):  # a year in a title is shown in the citation, not repeated as an uncited figure
                 shown = re.sub(r"[（(][^）)]*\d[^）)]*[）)]", "", shown)
             cited = all(n in c.text for n in re.findall(r"\d+", shown))  # a number in the lead must be in the quote
-            name = f"《{shown}》" if shown and cited else ""
+            name = f"《{shown}》" if shown and cited else self._place_of(c, a.lang)
         else:  # no title fit to show: name the document's place, cite the file
             title = re.sub(r"\.[A-Za-z0-9]+$", "", c.chunk.source.rsplit("/", 1)[-1])
             doc = self.catalog.get(c.chunk.source)
@@ -214,6 +227,15 @@ class ClausePlanner:
         if a.lang == "en":
             return f"{name} {where.strip()}".strip(), title
         return f"{name}{where}", title
+
+    def _place_of(self, c: Clause, lang: str) -> str:
+        """The one place a clause (or the heading it stands under) speaks of, to name when its title cannot be shown."""
+        gaz = self.catalog.kb.gaz
+        names = gaz.names_in(c.text) or gaz.names_in(" ".join((*c.chunk.section[-2:], c.label)))
+        names = gaz.most_specific([n for n in names if gaz.level(n) != "国家"])
+        if len(names) != 1 or re.search(r"\d", names[0]):
+            return ""
+        return place_name(gaz, names[0], lang)
 
     def claim(self, a: Analysis, s: Scored, *, direct: bool) -> Claim:
         c = s.clause

@@ -17,6 +17,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from bot.coverage import load_zones
 from bot.router import OFF_TOPIC, Route, Router
 from knowledge.bm25 import Tokenizer
 
@@ -27,6 +28,7 @@ INSTRUCTION = re.compile(r"忽略|无视|系统提示|提示词|新规则|记住
 QUOTED = re.compile(r"[“\"「『]([^”\"」』]+)[”\"」』]")
 ASKING = re.compile(r"多少|几|什么|哪|吗|呢|如何|怎么|[?？]|how|what|which|when|who", re.I)
 # "多少项", "几家": the unit the answer's figure is counted in
+LOOSE_ZONES = sorted(load_zones()[3], key=len, reverse=True)  # 园区, 产业园 after a place name
 ASKED_UNIT = re.compile(r"(?:多少|几)\s*(项|家|个|名|人|条|所|类|套|亩|年|天|个月|亿元|万元|元)")
 
 # A figure the asker states about themselves: "营收3亿", "投入800万", "600亩", "年薪30万元".
@@ -124,9 +126,11 @@ class Analyzer:
         quoted = tuple(x for x in QUOTED.findall(q) if 2 <= len(x) <= 30)
         terms = tuple(dict.fromkeys((*quoted, *terms)))
         carried = False
+        own: tuple[str, ...] = ()
         prev_topic = state.get("topic_text", "")
         if prev_topic and (route.followup or not terms) and len(terms) <= 1 and state.get("answer_type"):
             # "那南京呢？" / "最多多少钱？": the previous question's topic, this question's place and type
+            own = terms
             topic_text = f"{prev_topic} {topic_text}".strip()
             terms = self._terms(topic_text, route)
             carried = True
@@ -135,7 +139,10 @@ class Analyzer:
         unit = ASKED_UNIT.search(q)
         synonyms = self.router.expander.synonyms
         alternatives = {t: tuple(x for x in synonyms[t] if x != t) for t in terms if t in synonyms}
-        return Analysis(route, answer_type, terms, figures, topic_text, carried, {"unit": unit.group(1)} if unit else {}, alternatives)
+        extra: dict[str, Any] = {"unit": unit.group(1)} if unit else {}
+        if carried and own:
+            extra["own"] = own  # "那研发呢？" after "房租补贴多少？": the new word is what is asked now
+        return Analysis(route, answer_type, terms, figures, topic_text, carried, extra, alternatives)
 
     def _topic_text(self, q: str, answer_type: AnswerType) -> str:
         if INSTRUCTION.search(q):
@@ -149,7 +156,8 @@ class Analyzer:
         q = re.sub(r"<(script|style)[^>]*>.*?</\1\s*>|<[^>]{0,200}>|&[#\w]{1,10};?", " ", q, flags=re.I | re.S)
         text = q
         for a, b, _name in sorted(self.router.gaz.find_all(q, question=True), reverse=True):
-            text = text[:a] + " " + text[b:]
+            after = next((z for z in LOOSE_ZONES if text.startswith(z, b)), "")  # "余杭园区": the place's park, no topic
+            text = text[:a] + " " + text[b + len(after) :]
         text = OWN_FIGURE.sub(" ", text)
         text = re.sub(r"20\d\d\s*年?", " ", text)
         for t in self.types:  # words that only name the kind of answer asked for

@@ -96,13 +96,13 @@ def _cut(chunk: Chunk) -> list[Clause]:
             continue
         sentences = [m.group(0).strip() for m in SENTENCE.finditer(s)]
         heads: list[str] = []  # run-in headings: "1．关键技术。突破关键前沿技术。聚焦…" labels what follows on its line
-        while (
-            len(sentences) > 1
-            and RUN_IN.match(sentences[0])
-            and (ITEM_NUMBER.match(sentences[0]) if not heads else len(heads) < 2)  # numbered, then one more at most
-            and not ARTICLE.match(sentences[0])
-        ):
-            heads.append(ITEM_NUMBER.sub("", sentences.pop(0)).rstrip("。").strip())
+        while len(sentences) > 1 and len(heads) < 2:
+            first = ARTICLE.sub("", sentences[0]).strip()  # "第六条　房租补贴。入园企业…": the article's own title
+            numbered = first != sentences[0] or ITEM_NUMBER.match(first)
+            if not RUN_IN.match(first) or not (numbered if not heads else True):  # numbered, then one more at most
+                break
+            sentences.pop(0)
+            heads.append(ITEM_NUMBER.sub("", first).rstrip("。").strip())
         here = "，".join(h for h in heads if h) or label
         for sent in sentences:
             if len(re.sub(r"\W", "", sent)) < 4:
@@ -161,19 +161,22 @@ class ClauseFinder:
             out.extend(cut(hit.chunk, rank, max(0.0, hit.score / top), named=hit.chunk.source in named))
         return out
 
-    def document(self, source: str, rank: int = 20, named: bool = False, keep: Callable[[Clause], bool] | None = None) -> list[Clause]:
-        """Every clause of one document (for answers a document states once: its date of effect, validity).
-
-        ``keep`` picks the clauses worth scoring (a cheap test before the full score).
-        """
+    def chunks_of(self, source: str) -> list[Chunk]:
         chunks = self.kb.chunks
         if id(chunks) != self._chunks_id:
             self._by_source = {}
             for c in chunks:
                 self._by_source.setdefault(c.source, []).append(c)
             self._chunks_id = id(chunks)
+        return self._by_source.get(source, [])
+
+    def document(self, source: str, rank: int = 20, named: bool = False, keep: Callable[[Clause], bool] | None = None) -> list[Clause]:
+        """Every clause of one document (for answers a document states once: its date of effect, validity).
+
+        ``keep`` picks the clauses worth scoring (a cheap test before the full score).
+        """
         out: list[Clause] = []
-        for c in self._by_source.get(source, []):
+        for c in self.chunks_of(source):
             out.extend(x for x in cut(c, 0, 0.0) if keep is None or keep(x))
         return [replace(x, rank=rank, named=named) for x in out]
 
@@ -205,7 +208,8 @@ class ClauseScorer:
         return test
 
     def weights(self, a: Analysis) -> dict[str, float]:
-        return {t: self.kb.idf(t) for t in a.topic}
+        own = a.extra.get("own", ())  # a follow-up's own words weigh three times the topic carried over
+        return {t: self.kb.idf(t) * (3.0 if t in own else 1.0) for t in a.topic}
 
     def coverage(self, text: str, weights: dict[str, float], alternatives: dict[str, tuple[str, ...]] | None = None) -> float:
         total = sum(weights.values())

@@ -50,7 +50,7 @@ def build_planners(kb: KnowledgeBase, composer: Composer, coverage: Coverage) ->
     catalog = DocumentCatalog(kb)
     return [
         FactPlanner(kb, composer, coverage),
-        ClausePlanner(ClauseFinder(kb, catalog), ClauseScorer(kb, catalog), catalog, composer),
+        ClausePlanner(ClauseFinder(kb, catalog), ClauseScorer(kb, catalog), catalog, composer, coverage_line=coverage.line),
     ]
 
 

@@ -11,8 +11,9 @@ of one policy are ingested, the answer comes from the one in force and names the
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
-from bot.analysis import Analysis
+from bot.analysis import Analysis, load_answer_types
 from bot.clauses import Clause, ClauseFinder, ClauseScorer, Scored
 from bot.compose import Claim, Composer, Quote
 from bot.coverage import place_name
@@ -28,6 +29,7 @@ PHRASES = {
     "validity": re.compile(r"有效期[^。；]{1,40}|暂定[一二三四五六七八九十两\d]{1,3}年|(?:执行|有效)至\d{4}年\d{1,2}月\d{1,2}日"),
 }
 DATE = re.compile(r"(?:19|20)\d\d(?:\s*年(?:\s*\d{1,2}\s*月)?(?:\s*\d{1,2}\s*日)?)?")  # a date or a year: no figure
+ASKS = {t.name: t.ask for t in load_answer_types() if t.name in PHRASES}
 OLD_VERSION = re.compile(r"旧版|老版|原来|以前|修订前|old version|previous version|19\d\d|20[01]\d")
 # "装修补贴", "上市有奖励", "购房的补贴": a kind of support named just before the support word
 SUPPORT_AFTER = r"(?:有|的|给|方面)?(?:补贴|奖励|资助|补助|贴息|奖金|补偿|支持)"
@@ -42,7 +44,15 @@ class ClausePlanner:
 
     name = "clauses"
 
-    def __init__(self, finder: ClauseFinder, scorer: ClauseScorer, catalog: DocumentCatalog, composer: Composer) -> None:
+    def __init__(
+        self,
+        finder: ClauseFinder,
+        scorer: ClauseScorer,
+        catalog: DocumentCatalog,
+        composer: Composer,
+        coverage_line: Callable[[str], str] | None = None,
+    ) -> None:
+        self.coverage_line = coverage_line  # what the documents cover, for a refusal
         self.finder = finder
         self.scorer = scorer
         self.catalog = catalog
@@ -63,8 +73,19 @@ class ClausePlanner:
 
     def run(self, a: Analysis, region: str | None) -> Plan | None:
         ranked = self.rank(a, region)
-        if not ranked or self._unmentioned(a, region):
+        if not ranked:
             return None
+        missing = self._unmentioned(a, region, ranked[0].clause.chunk.source)
+        if missing:  # "装修补贴": say which support no passage names, not every word of the question
+            if region:
+                where = place_name(self.catalog.kb.gaz, region, a.lang)
+                lead = self.composer.render(
+                    "out_of_scope", a.lang, reason="missing", region=where, what=missing, coverage=self._coverage(a)
+                )
+            else:
+                title = self._showable(self.catalog.title_for(ranked[0].clause.chunk))
+                lead = self.composer.render("not_stated", a.lang, title=title, what=missing, hint=False)
+            return Plan([], found=False, lead=lead, intent=a.route.intent)
         t = a.answer_type
         if t.strict or t.name in ("issued", "version"):
             ranked = self._whole_documents(a, ranked)
@@ -133,16 +154,24 @@ class ClausePlanner:
         return Plan(claims, tail=tail, policy=self.catalog.title_for(best.clause.chunk), source=src)
 
     # ---------- choosing
-    def _unmentioned(self, a: Analysis, region: str | None) -> str:
-        """The kind of support asked about ("装修补贴", "上市有奖励吗") when no passage of the place names it."""
-        asked = f"{a.route.question} {a.topic_text}"  # a compound question's later clause keeps the first's topic
+    def _unmentioned(self, a: Analysis, region: str | None, source: str) -> str:
+        """The kind of support asked about ("装修补贴", "上市有奖励吗") when no passage of the place names it.
+
+        With no place asked, the document that answers best stands for it ("云锦园区对企业上市有奖励吗").
+        """
+        # a compound question's later clause ("…上市有奖励吗，多少钱") is read with the whole message
+        asked = f"{a.route.question} {a.topic_text} {a.extra.get('dense_text', '')}"
         for t in a.topic:
             if len(t) < 2 or not re.search(re.escape(t) + SUPPORT_AFTER, asked) or not self.finder.kb.tokenizer.known(t):
                 continue
             words = (t, *a.alternatives.get(t, ()))
-            hits = self.finder.kb.search(t, region=region, k=5, fusion="bm25")  # a word's presence: lexical
-            if not any(w in h.chunk.text for h in hits for w in words):
-                return t
+            if region:
+                texts = [h.chunk.text for h in self.finder.kb.search(t, region=region, k=5, fusion="bm25")]  # lexical
+            else:
+                texts = [c.text for c in self.finder.chunks_of(source)]
+            if not any(w in x for x in texts for w in words):
+                m = re.search(re.escape(t) + SUPPORT_AFTER, asked)
+                return t + re.sub(r"^(?:有|的|给|方面)", "", m.group(0)[len(t) :]) if m else t
         return ""
 
     def _answers(self, a: Analysis, best: Scored) -> bool:
@@ -241,20 +270,33 @@ class ClausePlanner:
         c = s.clause
         lead, title = self.lead(a, s)
         quote = Quote(c.chunk.source, title, c.chunk.section_path, c.text, tuple(c.chunk.span))
-        rx = PHRASES.get(a.kind)
-        m = rx.search(c.text) if rx and direct else None
-        if m and lead:
-            text = self.composer.render("direct", a.lang, lead=lead, phrase=m.group(0))
+        phrases = []  # "啥时候施行，有效期到哪天": each direct phrase the question asks for, from this one clause
+        if direct and a.kind in PHRASES:
+            asked = a.route.question.lower()
+            for name, rx in PHRASES.items():
+                m = rx.search(c.text) if name == a.kind or ASKS[name].search(asked) else None
+                if m:
+                    phrases.append(m.group(0))
+        if phrases and lead:
+            text = self.composer.render("direct", a.lang, lead=lead, phrase="，".join(phrases))
         else:
             text = self.composer.render("quote", a.lang, lead=lead, quote=c.text.rstrip("。"))
         return Claim(text, [quote])
 
     def _not_stated(self, a: Analysis, ranked: list[Scored]) -> Plan:
         top = ranked[0].clause.chunk if ranked and ranked[0].coverage >= WEAK_COVERAGE else None
-        title = self.catalog.title_for(top) if top else ""
-        if title and re.search(r"\d", title):
-            title = re.sub(r"[（(][^）)]*\d[^）)]*[）)]", "", title)
-            title = "" if re.search(r"\d", title) else title
+        title = self._showable(self.catalog.title_for(top)) if top else ""
         what = a.answer_type.what[1 if a.lang == "en" else 0]
         lead = self.composer.render("not_stated", a.lang, title=title, what=what, hint=False)
         return Plan([], found=False, lead=lead, source=top.source if top else "", intent=a.route.intent)
+
+    @staticmethod
+    def _showable(title: str) -> str:
+        """A title fit for a sentence with no quote under it: no figure ("（2022—2025年）" dropped), else none."""
+        if title and re.search(r"\d", title):
+            title = re.sub(r"[（(][^）)]*\d[^）)]*[）)]", "", title)
+            title = "" if re.search(r"\d", title) else title
+        return title
+
+    def _coverage(self, a: Analysis) -> str:
+        return self.coverage_line(a.lang) if self.coverage_line else ""

@@ -27,7 +27,11 @@ ITEM_HEAD = re.compile(
 )
 # a run-in heading: a short first sentence of a paragraph with no figure of its own ("1．关键技术。", "（三）加大金融支持。")
 ITEM_NUMBER = re.compile(r"^\s*(?:\d{1,2}[.．、]|[（(][一二三四五六七八九十\d]{1,3}[）)]|[一二三四五六七八九十]{1,3}、)")
-RUN_IN = re.compile(r"^(?:\d{1,2}[.．、]|[（(][一二三四五六七八九十\d]{1,3}[）)]|[一二三四五六七八九十]{1,3}、)?[^\d。；，,：:]{2,14}。$")
+# (a title, not a sentence: at most 10 characters, not opening as a clause does "对…", "凡…", "本办法…")
+RUN_IN = re.compile(
+    r"^(?:\d{1,2}[.．、]|[（(][一二三四五六七八九十\d]{1,3}[）)]|[一二三四五六七八九十]{1,3}、)?\s*"
+    r"(?![对在为凡本各经按])(?![^。]*给予)[^\d。；，,：:]{2,10}。$"
+)
 MONEY = re.compile(r"\d[\d.,]*\s*(?:万元|亿元|千元|元|%|美元)|[一二三四五六七八九十百千两]+(?:万元|亿元)|百分之[一二三四五六七八九十百点]+")
 LONG = 260
 CUE_DECIDES = {"date", "duration", "effective", "validity", "issued", "definition"}

@@ -44,9 +44,13 @@ class Claim:
     quotes: list[Quote] = field(default_factory=list)
 
 
+# where a passage stands ("第8条", "第 1 5 条"): a locator of the cited document, not a figure it states
+LOCATOR = re.compile(r"第\s*\d[\d\s]*(?:条|款|项|章|节|页)")
+
+
 def numbers_in(text: str) -> list[str]:
-    """The numbers a text states (citation markers excluded), normalised: '1,500' → '1500', '30.0' → '30'."""
-    text = MARKER.sub("", text).replace(",", "")
+    """The figures a text states (citation markers and article locators excluded), normalised: '1,500' → '1500'."""
+    text = LOCATOR.sub("", MARKER.sub("", text)).replace(",", "")
     out = []
     for n in NUMBER.findall(text):
         if "." in n:

@@ -44,7 +44,7 @@ def test_corpus_questions_answer_with_cited_figures(corpus_engine) -> None:
     failures = [(r.case, r.question, r.problems) for r in report.results if not r.passed]
     print(f"dev corpus pass rate {report.pass_rate:.3f}; by kind {report.by_kind()}")
     assert not any(r.uncited for r in report.results), "every number of an answer is in a cited quote"
-    assert report.pass_rate >= 0.80, failures
+    assert report.pass_rate >= 0.87, failures  # measured 0.899 on the text, Markdown and web-page files
     oos = [r for r in report.results if r.kind == "oos"]
     assert oos and all(r.passed for r in oos), "places and topics no document covers are refused"
 

@@ -44,8 +44,9 @@ def test_gold_set_passes(engine: AnswerEngine) -> None:
     report = evaluate(engine, cases)
     failures = [(t.case, t.question, t.problems) for t in report.turns if not t.passed]
     print(f"pass rate {report.pass_rate:.3f}; by intent {report.by_intent()}")
-    # 95.9% with the per-intent ladder tuned to these questions; 93.9% with the general pipeline (issue 8 note)
-    assert report.pass_rate >= 0.92, failures
+    # 95.9% with the per-intent ladder tuned to these questions; 95.3% with the general pipeline (issue 8 note);
+    # the floor leaves two answers of margin for a rebuilt index (bench/bench_stability.py)
+    assert report.pass_rate >= 0.945, failures
     assert sum(len(t.uncited_numbers) for t in report.turns) == 0
 
 
@@ -207,6 +208,6 @@ def test_new_documents_ingested_by_a_user(fresh_home: Path) -> None:
     report = evaluate(engine, load_cases(GOLD / "answers_newdocs.jsonl"))
     print(f"new documents: pass rate {report.pass_rate:.3f}; by intent {report.by_intent()}")
     assert sum(len(t.uncited_numbers) for t in report.turns) == 0
-    assert report.pass_rate >= 0.78  # measured 0.84 (target 0.90: see the issue note)
+    assert report.pass_rate >= 0.85  # measured 0.874 (target 0.90: see the issue note)
     (a,) = ask(engine, "nd1", "云锦园租办公室前三年怎么补？")
     assert a.found and "50%" in a.answer and a.citations[0].source == "tests/data/park_policy.txt"

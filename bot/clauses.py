@@ -153,7 +153,8 @@ class ClauseFinder:
             return " ".join([a.topic_text, *a.route.regions, *a.topic]).strip() or a.route.question
         return a.route.question
 
-    def run(self, a: Analysis, region: str | None) -> list[Clause]:
+    def run(self, a: Analysis, region: str | None, keep: Callable[[Clause], bool] | None = None) -> list[Clause]:
+        """Clauses of the passages retrieved; with ``keep``, also the kept clauses of the documents the question names."""
         named = self.catalog.named_in(a.route.question)
         k = self.k * 3 if named else self.k
         hits = self.kb.search(self.query_text(a), region=region, k=k, dense_text=a.extra.get("dense_text"))
@@ -163,6 +164,9 @@ class ClauseFinder:
         out: list[Clause] = []
         for rank, hit in enumerate(hits):
             out.extend(cut(hit.chunk, rank, max(0.0, hit.score / top), named=hit.chunk.source in named))
+        if keep is not None:  # a named document's article that retrieval ranked low ("…条例2010年版对研发经费…")
+            for src in named[:2]:
+                out.extend(self.document(src, rank=3, named=True, keep=keep))
         return out
 
     def chunks_of(self, source: str) -> list[Chunk]:

@@ -174,7 +174,9 @@ class AnswerEngine:
         claims: list[Claim] = []
         for p in answered:
             claims.extend(c for c in p.claims if all(c.text != x.text for x in claims))
-        return Plan(claims[:6], facts=[f for p in answered for f in (p.facts or [])], policy=answered[0].policy, source=answered[0].source)
+        tail = "；".join(dict.fromkeys(p.tail for p in answered if p.tail))  # "以上出自旧版…" is kept with its clause
+        facts = [f for p in answered for f in (p.facts or [])]
+        return Plan(claims[:6], tail=tail, facts=facts, policy=answered[0].policy, source=answered[0].source)
 
     def _plan(self, a: Analysis) -> Plan:
         route = a.route

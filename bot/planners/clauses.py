@@ -62,13 +62,20 @@ class ClausePlanner:
         return True
 
     def rank(self, a: Analysis, region: str | None) -> list[Scored]:
-        ranked = self.scorer.run(a, self.finder.run(a, region))
-        prefer = a.extra.get("source")
-        if prefer and a.carried:
-            for s in ranked:
-                if s.clause.chunk.source == prefer:
-                    s.score += 1.0
-            ranked.sort(key=lambda x: -x.score)
+        ranked = self.scorer.run(a, self.finder.run(a, region, keep=self.scorer.relevant(a)))
+        prefer = a.extra.get("source") if a.carried else None
+        years = {int(y) for y in re.findall(r"(?<!\d)((?:19|20)\d\d)(?!\d)", a.route.question)}
+        versioned: dict[str, bool] = {}
+        for s in ranked:
+            src = s.clause.chunk.source
+            if src == prefer:
+                s.score += 1.0
+            if years and self.catalog.year(src) in years:  # "2010年版": the version of that year, when there are several
+                if src not in versioned:
+                    versioned[src] = bool(self.catalog.versions(src))
+                if versioned[src]:
+                    s.score += 1.5
+        ranked.sort(key=lambda x: -x.score)
         return ranked
 
     def run(self, a: Analysis, region: str | None) -> Plan | None:
@@ -219,10 +226,12 @@ class ClausePlanner:
         """Answer from the version in force when several versions of the policy are ingested."""
         src = ranked[0].clause.chunk.source
         versions = self.catalog.versions(src)
-        if not versions or OLD_VERSION.search(a.route.question):
+        if not versions:
             return ranked, ""
         newest = max([src, *(v.source for v in versions)], key=self.catalog.year)
         title = self.catalog.title_for(ranked[0].clause.chunk)
+        if OLD_VERSION.search(a.route.question):  # the old version asked for: answered from it, and said so
+            return ranked, self.composer.render("old_version", a.lang, title=title) if newest != src else ""
         note = self.composer.render("superseded", a.lang, title=title)
         if newest == src:
             return ranked, note

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.coverage import load_zones
+from bot.lexicon import Lexicon
 from bot.router import OFF_TOPIC, Route, Router
 from knowledge.bm25 import Tokenizer
 
@@ -105,12 +106,19 @@ class Analysis:
 class Analyzer:
     """Question text and session state in, one ``Analysis`` out."""
 
-    def __init__(self, router: Router, tokenizer: Tokenizer, types: tuple[AnswerType, ...] | None = None) -> None:
+    def __init__(
+        self, router: Router, tokenizer: Tokenizer, types: tuple[AnswerType, ...] | None = None, lexicon: Lexicon | None = None
+    ) -> None:
         self.router = router
         self.tokenizer = tokenizer
+        self.lexicon = lexicon  # English words outside the glossary, in the documents' Chinese words
         self.types = types or load_answer_types()
         self.by_name = {t.name: t for t in self.types}
         self.stop = load_words(DATA / "question_words.txt")
+
+    def warm_up(self) -> None:
+        if self.lexicon is not None:
+            self.lexicon.warm_up()
 
     def run(self, question: str, state: dict[str, Any]) -> Analysis:
         route = self.router.route(question, state)
@@ -140,6 +148,11 @@ class Analyzer:
         synonyms = self.router.expander.synonyms
         alternatives = {t: tuple(x for x in synonyms[t] if x != t) for t in terms if t in synonyms}
         extra: dict[str, Any] = {"unit": unit.group(1)} if unit else {}
+        if route.lang == "en" and self.lexicon is not None:
+            loose = self._english_words(topic_text, terms, alternatives)
+            if loose:
+                terms = (*terms, *loose)
+                extra["loose"] = loose
         if carried and own:
             extra["own"] = own  # "那研发呢？" after "房租补贴多少？": the new word is what is asked now
         return Analysis(route, answer_type, terms, figures, topic_text, carried, extra, alternatives)
@@ -164,6 +177,21 @@ class Analyzer:
             if t.drop is not None:
                 text = t.drop.sub(" ", text)
         return re.sub(r"\s+", " ", re.sub(r"[？?！!。，,、：:；;“”\"'（）()《》]", " ", text)).strip()
+
+    def _english_words(self, topic_text: str, terms: tuple[str, ...], alternatives: dict[str, tuple[str, ...]]) -> tuple[str, ...]:
+        """English words the glossary did not cover, each as the documents' commonest Chinese word for it.
+
+        The other Chinese words for it become its alternatives; the scorer weighs these terms at half.
+        """
+        assert self.lexicon is not None
+        rest = self.router.expander.without_english_terms(topic_text)  # the glossary read "talent apartment"
+        out: list[str] = []
+        for phrase, chinese in self.lexicon.words(rest):
+            if self.router.gaz.canonical(phrase) or any(c in terms or any(c in t for t in terms) for c in chinese):
+                continue  # a place's English name, or a word the glossary's terms already hold
+            out.append(chinese[0])
+            alternatives[chinese[0]] = tuple(chinese[1:])
+        return tuple(dict.fromkeys(out))
 
     def _terms(self, topic_text: str, route: Route) -> tuple[str, ...]:
         if route.lang == "en":

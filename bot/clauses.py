@@ -217,7 +217,8 @@ class ClauseScorer:
 
     def weights(self, a: Analysis) -> dict[str, float]:
         own = a.extra.get("own", ())  # a follow-up's own words weigh three times the topic carried over
-        return {t: self.kb.idf(t) * (3.0 if t in own else 1.0) for t in a.topic}
+        loose = a.extra.get("loose", ())  # English words read through the dictionary weigh half
+        return {t: self.kb.idf(t) * (3.0 if t in own else 0.5 if t in loose else 1.0) for t in a.topic}
 
     def coverage(self, text: str, weights: dict[str, float], alternatives: dict[str, tuple[str, ...]] | None = None) -> float:
         total = sum(weights.values())

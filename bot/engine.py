@@ -66,6 +66,7 @@ class AnswerEngine:
         self.kb.facts()
         self.covered.line()
         self.composer.warm_up()
+        self.analyzer.warm_up()
 
     def reset(self, session: str) -> None:
         self.sessions.reset(session)

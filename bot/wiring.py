@@ -10,6 +10,7 @@ from bot.clauses import ClauseFinder, ClauseScorer
 from bot.compose import Composer
 from bot.coverage import Coverage
 from bot.engine import AnswerEngine
+from bot.lexicon import Lexicon
 from bot.planners import DocumentCatalog, Planner
 from bot.planners.clauses import ClausePlanner
 from bot.planners.facts import FactPlanner
@@ -66,7 +67,7 @@ def build_engine(settings: Settings, *, warm: bool = True) -> AnswerEngine:
     coverage = Coverage(kb)
     engine = AnswerEngine(
         kb,
-        Analyzer(Router(kb.gaz, kb.expander), kb.tokenizer),
+        Analyzer(Router(kb.gaz, kb.expander), kb.tokenizer, lexicon=Lexicon(kb.idf_or_none)),
         build_planners(kb, composer, coverage),
         composer,
         SessionStore(settings.home / "sessions.sqlite", settings.session_ttl_hours * 3600),

@@ -372,6 +372,11 @@ class KnowledgeBase:
             idf = self._max_idf / 2
         return idf
 
+    def idf_or_none(self, term: str) -> float | None:
+        """A word's idf in the index, or None when no document uses it."""
+        self.load()
+        return self._bm25.idf.get(term.lower()) if self._bm25 else None
+
     def warm_up(self) -> None:
         self.load()
         self.tokenizer.warm_up()

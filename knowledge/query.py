@@ -40,6 +40,10 @@ class QueryExpander:
         skeys = sorted(self.synonyms, key=len, reverse=True)
         self._syn_rx = re.compile("|".join(re.escape(k) for k in skeys)) if skeys else None
 
+    def without_english_terms(self, text: str) -> str:
+        """The text with the English phrases the glossary reads ("talent apartment") blanked out."""
+        return self._en_rx.sub(" ", text) if self._en_rx else text
+
     def terms(self, question: str) -> list[str]:
         """Extra policy terms for a (folded) question."""
         q = fold(question)

@@ -83,7 +83,7 @@ import re
 import tomllib
 import warnings
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -197,7 +197,7 @@ class Gazetteer:
     def default(cls) -> Gazetteer:
         """regions.toml with the national administrative division merged beneath it (built once per process)."""
         regions, weak = merge_divisions(load_toml(), load_divisions(), load_stopwords())
-        return cls(regions, weak)
+        return cls(with_pinyin(regions, load_stopwords()), weak)
 
     # ------------------------------------------------------------ lookups
     def canonical(self, name: str) -> str | None:
@@ -470,6 +470,36 @@ def load_divisions(path: Path | None = None, former: Path = DATA / "regions_form
             for r in csv.DictReader(row for row in fh if not row.startswith("#")):
                 out.append((r["province"], r["city"], r["county"]))
     return sorted(out, key=lambda t: bool(t[1]) + bool(t[2]))
+
+
+def with_pinyin(regions: list[Region], stop: frozenset[str] = frozenset()) -> list[Region]:
+    """Each region with the pinyin of its short name as an English alias ("Tianhe District" → 天河区).
+
+    Written by ``pypinyin`` (MIT); only a spelling no other region shares and no alias already
+    holds, both as one word (5 letters or more) and with the apostrophe before a vowel ("Jingan",
+    "Jing'an"), and none that ``stop`` lists ("yuan").
+    """
+    try:
+        from pypinyin import lazy_pinyin
+    except ModuleNotFoundError:
+        return regions
+    taken = {_key(a) for r in regions for a in (r.name, *r.aliases) if a.isascii()}
+    spelled: dict[str, set[str]] = {}
+    for r in regions:
+        if r.level not in ("省", "市", "区县") or any(a.isascii() for a in r.aliases):
+            continue  # regions.toml already names it in English
+        for short in short_names(r.name, r.level):
+            syllables = lazy_pinyin(short)
+            plain = "".join(syllables)
+            marked = syllables[0] + "".join(("'" if x[0] in "aeo" else "") + x for x in syllables[1:])
+            for spelling in {plain, marked}:
+                if spelling not in stop and ((len(plain) >= 5 and spelling.isalpha()) or "'" in spelling):
+                    spelled.setdefault(spelling, set()).add(r.name)
+    unique = {sp: next(iter(names)) for sp, names in spelled.items() if len(names) == 1 and sp not in taken}
+    extra: dict[str, list[str]] = {}
+    for sp, name in unique.items():
+        extra.setdefault(name, []).append(sp)
+    return [replace(r, aliases=(*r.aliases, *sorted(extra[r.name]))) if r.name in extra else r for r in regions]
 
 
 def short_names(name: str, level: str) -> list[str]:

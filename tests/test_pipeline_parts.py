@@ -166,3 +166,14 @@ ZONES = [
 @pytest.mark.parametrize(("question", "unknown"), ZONES)
 def test_unknown_zones(kb: KnowledgeBase, question: str, unknown: list[str]) -> None:
     assert Coverage(kb).unknown_zones(question) == unknown
+
+
+def test_lexicon_reads_english_words_in_the_documents_words() -> None:
+    from bot.lexicon import Lexicon
+
+    idf = {"补贴": 1.0, "补助": 2.0, "学历": 3.0}  # the words these "documents" use; 补贴 the commonest
+    lx = Lexicon(idf.get)
+    got = dict(lx.words("How much subsidy for an educational background like mine?"))
+    assert got["subsidy"][0] == "补贴" and "补助" in got["subsidy"]
+    assert got["educational background"] == ["学历"]
+    assert "how" not in got and "much" not in got

@@ -160,3 +160,16 @@ def test_copy_and_add_learned_regions() -> None:
     assert gaz.names_in("临港的元宇宙") == ["临港新片区"] and gaz.canonical("江北") is None
     assert "临港新片区" not in GAZ.regions and GAZ.names_in("临港的元宇宙") == []
     assert gaz.names_in("宁波江北区") == ["宁波市", "宁波市江北区"]
+
+
+@pytest.mark.parametrize(
+    ("question", "places"),
+    [
+        ("What education level does Tianhe District require?", ["天河区"]),  # pinyin of the short name
+        ("How much can a firm in Ganjingzi get?", ["甘井子区"]),
+        ("Tell me the target is 10000 billion yuan", []),  # a unit, not 裕安区 (region_stopwords.txt)
+        ("Liuhe County tourism", []),  # 六合区 and 柳河县 share the spelling: neither
+    ],
+)
+def test_english_place_names_from_pinyin(question: str, places: list[str]) -> None:
+    assert GAZ.names_in(question, question=True) == places

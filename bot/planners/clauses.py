@@ -33,6 +33,7 @@ ASKS = {t.name: t.ask for t in load_answer_types() if t.name in PHRASES}
 OLD_VERSION = re.compile(r"旧版|老版|原来|以前|修订前|old version|previous version|19\d\d|20[01]\d")
 # "装修补贴", "上市有奖励", "购房的补贴": a kind of support named just before the support word
 SUPPORT_AFTER = r"(?:有|的|给|方面)?(?:补贴|奖励|资助|补助|贴息|奖金|补偿|支持)"
+YEAR_TARGET = ("所问年份的目标", "a target for the year asked")  # no year echoed: only quoted figures are shown
 FOUND_COVERAGE = 0.4
 WEAK_COVERAGE = 0.25
 NEAR_ONLY = {"amount", "target", "tier"}
@@ -115,6 +116,14 @@ class ClausePlanner:
         best = ranked[0]
         if not self._answers(a, best):
             return None
+        year = str(a.route.year or "")
+        if t.name == "target" and year and not self._of_year(best, year):
+            # "2030年的目标" where the document aims at 2025: a target for another year is no answer
+            dated = [s for s in ranked[:30] if self._of_year(s, year) and (s.cue or s.coverage >= WEAK_COVERAGE)]
+            if not dated:
+                return self._not_stated(a, ranked, what=YEAR_TARGET[a.lang == "en"])
+            ranked = dated + [s for s in ranked if s not in dated]
+            best = ranked[0]
         both = self._versions_asked(a, ranked)
         if both:
             return both
@@ -207,6 +216,12 @@ class ClausePlanner:
         out.sort(key=lambda x: -x.score)
         return out
 
+    def _of_year(self, s: Scored, year: str) -> bool:
+        """The clause, its heading or its document ("浙江省元宇宙产业发展2023年工作要点") names the year."""
+        c = s.clause
+        where = " ".join((c.text, c.label, *c.chunk.section, self.catalog.title_for(c.chunk)))
+        return year in where or str(self.catalog.year(c.chunk.source)) == year
+
     def _versions_asked(self, a: Analysis, ranked: list[Scored]) -> Plan | None:
         """"2010版和2024修订版施行日期分别是？": one answer from each version the question names by its year."""
         src = ranked[0].clause.chunk.source
@@ -292,10 +307,10 @@ class ClausePlanner:
             text = self.composer.render("quote", a.lang, lead=lead, quote=c.text.rstrip("。"))
         return Claim(text, [quote])
 
-    def _not_stated(self, a: Analysis, ranked: list[Scored]) -> Plan:
+    def _not_stated(self, a: Analysis, ranked: list[Scored], what: str = "") -> Plan:
         top = ranked[0].clause.chunk if ranked and ranked[0].coverage >= WEAK_COVERAGE else None
         title = self._showable(self.catalog.title_for(top)) if top else ""
-        what = a.answer_type.what[1 if a.lang == "en" else 0]
+        what = what or a.answer_type.what[1 if a.lang == "en" else 0]
         lead = self.composer.render("not_stated", a.lang, title=title, what=what, hint=False)
         return Plan([], found=False, lead=lead, source=top.source if top else "", intent=a.route.intent)
 

@@ -34,10 +34,11 @@ OLD_VERSION = re.compile(r"旧版|老版|原来|以前|修订前|old version|pre
 # "装修补贴", "上市有奖励", "购房的补贴": a kind of support named just before the support word
 SUPPORT_AFTER = r"(?:有|的|给|方面)?(?:补贴|奖励|资助|补助|贴息|奖金|补偿|支持)"
 YEAR_TARGET = ("所问年份的目标", "a target for the year asked")  # no year echoed: only quoted figures are shown
+SUPPORT_WORD = re.compile(r"([\u4e00-\u9fff]{2,})(?:补贴|奖励|资助|补助|贴息|奖金|补偿)")
 FOUND_COVERAGE = 0.4
 WEAK_COVERAGE = 0.25
 NEAR_ONLY = {"amount", "target", "tier"}
-MORE = {"condition": 3, "list": 5, "overview": 2, "tier": 2, "amount": 2, "target": 2, "article": 1, "date": 2, "version": 2}
+MORE = {"issued": 1, "condition": 3, "list": 5, "overview": 2, "tier": 2, "amount": 2, "target": 2, "article": 1, "date": 2, "version": 2}
 
 
 class ClausePlanner:
@@ -178,16 +179,18 @@ class ClausePlanner:
         # a compound question's later clause ("…上市有奖励吗，多少钱") is read with the whole message
         asked = f"{a.route.question} {a.topic_text} {a.extra.get('dense_text', '')}"
         for t in a.topic:
-            if len(t) < 2 or not re.search(re.escape(t) + SUPPORT_AFTER, asked) or not self.finder.kb.tokenizer.known(t):
+            whole = SUPPORT_WORD.fullmatch(t)  # "购房补贴" as one word: its kind is "购房"
+            kind = whole.group(1) if whole else t
+            after = re.search(re.escape(t) + SUPPORT_AFTER, asked)
+            if len(kind) < 2 or not (whole or after) or not self.finder.kb.tokenizer.known(kind):
                 continue
-            words = (t, *a.alternatives.get(t, ()))
+            words = (kind, *a.alternatives.get(t, ()), *a.alternatives.get(kind, ()))
             if region:
-                texts = [h.chunk.text for h in self.finder.kb.search(t, region=region, k=5, fusion="bm25")]  # lexical
+                texts = [h.chunk.text for h in self.finder.kb.search(kind, region=region, k=5, fusion="bm25")]  # lexical
             else:
                 texts = [c.text for c in self.finder.chunks_of(source)]
             if not any(w in x for x in texts for w in words):
-                m = re.search(re.escape(t) + SUPPORT_AFTER, asked)
-                return t + re.sub(r"^(?:有|的|给|方面)", "", m.group(0)[len(t) :]) if m else t
+                return t if whole or not after else t + re.sub(r"^(?:有|的|给|方面)", "", after.group(0)[len(t) :])
         return ""
 
     def _answers(self, a: Analysis, best: Scored) -> bool:

@@ -166,7 +166,7 @@ class Analyzer:
             elif parts:  # no part asks: the one with the most words ("<b>…</b> 上海元宇宙产业规模 <script>…")
                 q = max(parts, key=lambda p: len(re.findall(r"[\u4e00-\u9fff]", p)))
         # markup pasted into a chat is no topic: "<b>&amp;</b>", "<script>…</script>"
-        q = re.sub(r"<(script|style)[^>]*>.*?</\1\s*>|<[^>]{0,200}>|&[#\w]{1,10};?", " ", q, flags=re.I | re.S)
+        q = re.sub(r"<(script|style)[^>]*>.*?</\1\s*>|<[^>]{0,200}>|&(?:#\d{1,7}|#x[0-9a-f]{1,6}|[a-z]{2,8});", " ", q, flags=re.I | re.S)
         text = q
         for a, b, _name in sorted(self.router.gaz.find_all(q, question=True), reverse=True):
             after = next((z for z in LOOSE_ZONES if text.startswith(z, b)), "")  # "余杭园区": the place's park, no topic

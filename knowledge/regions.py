@@ -197,7 +197,7 @@ class Gazetteer:
     def default(cls) -> Gazetteer:
         """regions.toml with the national administrative division merged beneath it (built once per process)."""
         regions, weak = merge_divisions(load_toml(), load_divisions(), load_stopwords())
-        return cls(with_pinyin(regions, load_stopwords()), weak)
+        return cls(with_pinyin(regions, load_stopwords(DATA / "pinyin_stopwords.txt")), weak)
 
     # ------------------------------------------------------------ lookups
     def canonical(self, name: str) -> str | None:

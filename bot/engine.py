@@ -226,7 +226,8 @@ class AnswerEngine:
             sub = replace(a, route=replace(a.route, regions=[region], intent=a.route.intent if a.route.intent != "compare" else "overview"))
             plan = self._run_planners(sub, region)
             if plan and plan.found and plan.claims:
-                claims.extend(plan.claims[:2])
+                quoted = {q.quote for c in claims for q in c.quotes}  # a passage about several places is shown once
+                claims.extend(c for c in plan.claims[:2] if not {q.quote for q in c.quotes} <= quoted)
                 facts.extend(plan.facts or [])
         if not claims:
             return Plan([], found=False, lead=self._refusal(a, "missing"))

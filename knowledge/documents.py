@@ -371,6 +371,16 @@ def describe(source: str, doc: CleanDoc, policies: list[Policy], gaz: Gazetteer,
         for _, _, name in gaz.find_all(text):
             counts[name] = counts.get(name, 0) + 1
         regions = [n for n, _ in sorted(counts.items(), key=lambda kv: -kv[1])[:1]]
+    if all(gaz.level(r) == "国家" for r in regions):
+        # no title or issuer names a place: a place the text calls by its short name again and again
+        # ("在柳河新建…", "来柳河旅游…") is the document's own
+        short: dict[str, int] = {}
+        for a, b, name in gaz.find_all(text, question=True):
+            if b - a >= 2 and gaz.level(name) not in ("国家", ""):
+                short[name] = short.get(name, 0) + 1
+        top = max(short.items(), key=lambda kv: kv[1], default=("", 0))
+        if top[1] >= 3:
+            regions = [top[0], *(r for r in regions if r != top[0])]
     return DocumentInfo(source, title, kind, issuer, date, regions, meta.get("origin", ""), doc_no, effective, expires, title_from)
 
 

@@ -30,6 +30,7 @@ PHRASES = {
 }
 DATE = re.compile(r"(?:19|20)\d\d(?:\s*年(?:\s*\d{1,2}\s*月)?(?:\s*\d{1,2}\s*日)?)?")  # a date or a year: no figure
 ASKS = {t.name: t.ask for t in load_answer_types() if t.name in PHRASES}
+PUBLISHED = re.compile(r"^.{0,40}?关于(?:印发|发布|转发)《(.+)》的通知$")
 OLD_VERSION = re.compile(r"旧版|老版|原来|以前|修订前|old version|previous version|19\d\d|20[01]\d")
 # "装修补贴", "上市有奖励", "购房的补贴": a kind of support named just before the support word
 SUPPORT_AFTER = r"(?:有|的|给|方面)?(?:补贴|奖励|资助|补助|贴息|奖金|补偿|支持)"
@@ -265,7 +266,7 @@ class ClausePlanner:
         c = s.clause
         title = self.catalog.title_for(c.chunk)
         if title:
-            shown = title
+            shown = PUBLISHED.sub(r"\1", title)  # "关于印发《X》的通知" is shown as X
             if re.search(r"\d", shown):  # a year in a title is shown in the citation, not repeated as an uncited figure
                 shown = re.sub(r"[（(][^）)]*\d[^）)]*[）)]", "", shown)
             cited = all(n in c.text for n in re.findall(r"\d+", shown))  # a number in the lead must be in the quote
@@ -288,6 +289,9 @@ class ClausePlanner:
         """The one place a clause (or the heading it stands under) speaks of, to name when its title cannot be shown."""
         gaz = self.catalog.kb.gaz
         names = gaz.names_in(c.text) or gaz.names_in(" ".join((*c.chunk.section[-2:], c.label)))
+        if not names:  # the clause names no place: the document's own, when it has one
+            doc = self.catalog.get(c.chunk.source)
+            names = list(doc.regions) if doc else []
         names = gaz.most_specific([n for n in names if gaz.level(n) != "国家"])
         if len(names) != 1 or re.search(r"\d", names[0]):
             return ""

@@ -32,7 +32,8 @@ def bigrams(text: str) -> set[str]:
 
 
 # "哪些技术", "什么场景", "which technologies": a question that asks for the items themselves
-ASKS_WHICH = re.compile(r"哪些|哪几|什么|啥|哪个|哪里|在哪|which|what", re.I)
+# a list of technologies or scenarios asked for ("有哪些场景", "what technologies"), not "what share of GDP"
+ASKS_WHICH = re.compile(r"哪些|哪几|什么|啥|哪个|哪里|在哪|which|what (?:\w+ )?(?:technolog|scenario|application|field|area)", re.I)
 
 
 class FactPlanner:
@@ -222,10 +223,12 @@ class FactPlanner:
         seen: set[str] = set()
         claims: list[Claim] = []
         facts_out: list[dict[str, Any]] = []
+        quoted: set[str] = set()
         for region, claim, row in items:
-            if not region or region in seen:
-                continue
+            if not region or region in seen or {q.quote for q in claim.quotes} <= quoted:
+                continue  # one passage naming several places ("郑州、洛阳、新乡…") is shown once
             seen.add(region)
+            quoted.update(q.quote for q in claim.quotes)
             claims.append(claim)
             if row:
                 facts_out.append(row)

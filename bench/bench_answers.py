@@ -65,7 +65,17 @@ def unseen(settings: Settings, corpus: Path) -> dict[str, float]:
     print(f"one query embedding (floor): p50 {floor50:.1f} ms, p95 {floor95:.1f} ms")
     ratio50, ratio95 = p50 / floor50, p95 / floor50
     print(f"unseen corpus questions ({len(lat)}): p50 {p50:.1f} ms ({ratio50:.2f}x floor), p95 {p95:.1f} ms ({ratio95:.2f}x floor)")
-    return {"floor_p50_ms": floor50, "unseen_p50_ms": p50, "unseen_p95_ms": p95, "unseen_p95_ratio": ratio95}
+    # the embedding's own time grows with the question's length: the long questions behind the answers' p95
+    # are set against the embedding's p95 as well
+    print(f"p95 against the embedding's own p95: {p95 / floor95:.2f}x")
+    return {
+        "floor_p50_ms": floor50,
+        "floor_p95_ms": floor95,
+        "unseen_p50_ms": p50,
+        "unseen_p95_ms": p95,
+        "unseen_p95_ratio": ratio95,
+        "unseen_p95_to_floor_p95": p95 / floor95,
+    }
 
 
 def main() -> int:

@@ -208,6 +208,6 @@ def test_new_documents_ingested_by_a_user(fresh_home: Path) -> None:
     report = evaluate(engine, load_cases(GOLD / "answers_newdocs.jsonl"))
     print(f"new documents: pass rate {report.pass_rate:.3f}; by intent {report.by_intent()}")
     assert sum(len(t.uncited_numbers) for t in report.turns) == 0
-    assert report.pass_rate >= 0.85  # measured 0.874 (target 0.90: see the issue note)
+    assert report.pass_rate >= 0.87  # measured 0.910 (target 0.90: see the issue note)
     (a,) = ask(engine, "nd1", "云锦园租办公室前三年怎么补？")
     assert a.found and "50%" in a.answer and a.citations[0].source == "tests/data/park_policy.txt"

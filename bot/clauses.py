@@ -284,6 +284,8 @@ class ClauseScorer:
                 s += 0.6
             if len(c.text) < 12:
                 s -= 1.0
+            if c.text.endswith(("：", ":")):  # a list's opening whose items did not come with it answers nothing
+                s -= 1.5
             out.append(Scored(c, s, ctx, has_cue, {"cov": cov, "ctx": ctx}))
         out.sort(key=lambda x: (-x.score, x.clause.rank, x.clause.position))
         if here:  # a clause about another place (a report section on several cities) is no answer here

@@ -49,7 +49,6 @@ class Clause:
     article: str = ""  # 第X条 it belongs to
     position: int = 0  # order inside the chunk
     named: bool = False  # its document is named in the question
-    line: int = 0  # the line (paragraph) of the chunk it stands on
 
 
 @dataclass
@@ -87,7 +86,7 @@ def _cut(chunk: Chunk) -> list[Clause]:
     for m in re.finditer(r"(?<![第])(第[一二三四五六七八九十百零〇\d]+条)", " ".join(chunk.section[-1:])):
         article = m.group(1)
     pos = 0
-    for line_no, line in enumerate(chunk.text.split("\n")):
+    for line in chunk.text.split("\n"):
         s = line.strip()
         if not s:
             continue
@@ -115,7 +114,7 @@ def _cut(chunk: Chunk) -> list[Clause]:
             if len(sent) > LONG:
                 parts = [p for p in re.split(r"(?<=[；;])", sent) if len(p.strip()) >= 4]
             for part in parts:
-                out.append(Clause(part.strip(), chunk, rank, retrieval, here, article, pos, named, line_no))
+                out.append(Clause(part.strip(), chunk, rank, retrieval, here, article, pos, named))
                 pos += 1
     return [_with_list(c) if c.text.endswith(("：", ":")) else c for c in out]
 

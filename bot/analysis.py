@@ -148,6 +148,13 @@ class Analyzer:
         synonyms = self.router.expander.synonyms
         alternatives = {t: tuple(x for x in synonyms[t] if x != t) for t in terms if t in synonyms}
         extra: dict[str, Any] = {"unit": unit.group(1)} if unit else {}
+        if route.lang == "en":
+            equal = []
+            for g in self._english_groups(topic_text):
+                if g[0] in terms and len(g) > 1:
+                    alternatives[g[0]] = tuple(dict.fromkeys((*alternatives.get(g[0], ()), *g[1:])))
+                    equal.append(g[0])
+            extra["equal"] = tuple(equal)  # another rendering of the same English phrase counts in full
         if route.lang == "en" and self.lexicon is not None:
             loose = self._english_words(topic_text, terms, alternatives)
             if loose:
@@ -193,9 +200,19 @@ class Analyzer:
             alternatives[chinese[0]] = tuple(chinese[1:])
         return tuple(dict.fromkeys(out))
 
+    def _english_groups(self, topic_text: str) -> list[list[str]]:
+        """The glossary's Chinese terms per English phrase, those the documents use first ("R&D spending" → 研发经费, 研发投入 …)."""
+        used = self.lexicon.in_documents if self.lexicon is not None else (lambda w: 1.0)
+        groups = []
+        for g in self.router.expander.english_groups(topic_text):
+            g = [t for t in g if not self.router.gaz.canonical(t)]
+            if g:
+                groups.append(sorted(g, key=lambda t: used(t) is None))  # stable: glossary order among equals
+        return groups
+
     def _terms(self, topic_text: str, route: Route) -> tuple[str, ...]:
-        if route.lang == "en":
-            words = [t for t in self.router.expander.terms(topic_text) if not self.router.gaz.canonical(t)]
+        if route.lang == "en":  # one term per English phrase: its other renderings are its alternatives
+            words = [g[0] for g in self._english_groups(topic_text)]
             words += [w for w in re.findall(r"[\u4e00-\u9fff]{2,}", topic_text)]
         else:
             words = self.tokenizer.words(topic_text)

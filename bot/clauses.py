@@ -144,8 +144,6 @@ class ClauseFinder:
         self.kb = kb
         self.catalog = catalog
         self.k = k
-        self._by_source: dict[str, list[Chunk]] = {}
-        self._chunks_id = 0
 
     def query_text(self, a: Analysis) -> str:
         if a.carried or a.route.lang == "en":
@@ -169,13 +167,7 @@ class ClauseFinder:
         return out
 
     def chunks_of(self, source: str) -> list[Chunk]:
-        chunks = self.kb.chunks
-        if id(chunks) != self._chunks_id:
-            self._by_source = {}
-            for c in chunks:
-                self._by_source.setdefault(c.source, []).append(c)
-            self._chunks_id = id(chunks)
-        return self._by_source.get(source, [])
+        return self.kb.chunks_of(source)
 
     def document(self, source: str, rank: int = 20, named: bool = False, keep: Callable[[Clause], bool] | None = None) -> list[Clause]:
         """Every clause of one document (for answers a document states once: its date of effect, validity).
@@ -219,7 +211,14 @@ class ClauseScorer:
         loose = a.extra.get("loose", ())  # English words read through the dictionary weigh half
         return {t: self.kb.idf(t) * (3.0 if t in own else 0.5 if t in loose else 1.0) for t in a.topic}
 
-    def coverage(self, text: str, weights: dict[str, float], alternatives: dict[str, tuple[str, ...]] | None = None) -> float:
+    def coverage(
+        self,
+        text: str,
+        weights: dict[str, float],
+        alternatives: dict[str, tuple[str, ...]] | None = None,
+        equal: frozenset[str] | tuple[str, ...] = (),
+    ) -> float:
+        """The share of the topic's weight ``text`` holds; ``equal`` terms' alternatives count in full."""
         total = sum(weights.values())
         if not total:
             return 0.0
@@ -229,7 +228,7 @@ class ClauseScorer:
             if t in text:
                 got += w
             elif any(x in text for x in alternatives.get(t, ())):  # the policy's wording for it, a looser match
-                got += 0.5 * w
+                got += (1.0 if t in equal else 0.5) * w
             elif len(t) >= 4 and t[:2] in text and t[2:] in text:
                 got += 0.6 * w
             elif len(t) == 3 and t[:2] in text:
@@ -238,6 +237,11 @@ class ClauseScorer:
 
     def run(self, a: Analysis, clauses: list[Clause]) -> list[Scored]:
         weights = self.weights(a)
+        equal = a.extra.get("equal", ())
+        loose = a.extra.get("loose", ())
+        if loose:  # an English word read through the dictionary that no passage found uses was read wrong ("press" → 报刊)
+            absent = {t for t in loose if not any(w in c.text for c in clauses for w in (t, *a.alternatives.get(t, ())))}
+            weights = {t: w for t, w in weights.items() if t not in absent} or weights
         cue = a.answer_type.cue
         here = set(self.gaz.expand(a.region)) | set(self.gaz.ancestors(a.region)) if a.region else set()
         unit = a.extra.get("unit")
@@ -255,7 +259,7 @@ class ClauseScorer:
             named = {t: w for t, w in weights.items() if t in context and t not in c.text}
             alts = a.alternatives
             rest = {t: w for t, w in weights.items() if t not in named}
-            cov = self.coverage(c.text, rest, alts) if rest else (1.0 if named else 0.0)
+            cov = self.coverage(c.text, rest, alts, equal) if rest else (1.0 if named else 0.0)
             total = sum(weights.values()) or 1.0
             ctx = (sum(named.values()) + cov * sum(rest.values())) / total
             has_cue = bool(cue and cue.search(c.text))

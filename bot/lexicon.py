@@ -100,7 +100,8 @@ class Lexicon:
         alone is matched by whole definitions first, then by definitions it is part of.
         """
         exact = self._index()
-        tokens = [stem(w) for w in WORD.findall(english.lower())]
+        # a word is no topic when it or its stem is a stop word ("according" → "accord")
+        tokens = [w if w in self.stop else stem(w) for w in WORD.findall(english.lower())]
         out: list[tuple[str, list[str]]] = []
         i = 0
         while i < len(tokens):

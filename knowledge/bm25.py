@@ -44,7 +44,6 @@ class Tokenizer:
                 out.append(tok)
         return out
 
-
     def known(self, word: str) -> bool:
         """A word of jieba's dictionary (or ours): "装修" is, a split fragment such as "后能" is not."""
         self.warm_up()

@@ -33,6 +33,7 @@ ISSUE_VERB = re.compile(r"(?:联合)?(?:发布|印发|出台|公布|颁布|推�
 ISSUER_TAIL = re.compile(
     r"(?:人民政府办公厅|人民政府办公室|人民政府|办公厅|办公室|委员会|局|厅|委|部门|领导小组|管理委员会|执行委员会|区|市|省)$"
 )
+UNTITLED = "发布的政策"  # stand-in title of a table record that names no policy: see untitled()
 DRAFT = re.compile(r"征求意见稿|草案|试行|暂行")
 
 with open(Path(__file__).with_name("data") / "doc_meta.toml", "rb") as _fh:
@@ -199,12 +200,17 @@ def find_policies(doc: CleanDoc, gaz: Gazetteer) -> list[Policy]:
         date = iso_date(" ".join(r.fields.values()))
         match = next((p for p in found.values() if p.date == date and (p.issuer == issuer or _same_org(p.issuer, issuer))), None)
         if match is None:
-            title = f"{issuer}（{date}）发布的政策" if issuer else f"{date}发布的政策"
+            title = f"{issuer}（{date}）{UNTITLED}" if issuer else f"{date}{UNTITLED}"
             match = found.setdefault(
                 title, Policy(title=title, issuer=issuer, date=date, region=region_of("", issuer, gaz), start=r.start, end=r.end)
             )
         match.records.append((r.start, r.end))
     return list(found.values())
+
+
+def untitled(title: str) -> bool:
+    """A stand-in title made for a record that names no policy ("某局（2022-05-01）发布的政策")."""
+    return title.endswith(UNTITLED)
 
 
 def _same_org(a: str, b: str) -> bool:
@@ -384,6 +390,8 @@ def describe(source: str, doc: CleanDoc, policies: list[Policy], gaz: Gazetteer,
     return DocumentInfo(source, title, kind, issuer, date, regions, meta.get("origin", ""), doc_no, effective, expires, title_from)
 
 
+with open(Path(__file__).with_name("data") / "zone_english.toml", "rb") as _fh:
+    ZONE_ENGLISH: dict[str, list[str]] = tomllib.load(_fh)
 ZONE_SUFFIX = r"(?:工业园区|高新技术产业开发区|经济技术开发区|高新区|开发区|经开区|新区|自治县|区|县|市)"
 NOT_A_PLACE = re.compile(
     r"^(?:[一二三四五六七八九十两多几]|各|全|本|国家|省级|市级|有关|下辖|所辖|市辖|城|中心城|重点|相关|其他|该|我|示范|产业|园|功能|先行|核心|集聚|试验|实验)"
@@ -423,5 +431,21 @@ def learn_regions(doc: CleanDoc, gaz: Gazetteer) -> list[Region]:
                 for a in (core if len(core) >= 2 else "", short + name, parent + name)
                 if a and a != name and not a.startswith(short + short)
             }
+            aliases |= set(english_zone_names(name, core or re.sub(r"(市|省)$", "", m.group(1))))
             found[name] = Region(name, level, parent, tuple(sorted(aliases)))
     return list(found.values())
+
+
+def english_zone_names(name: str, core: str) -> list[str]:
+    """A learned zone's English names: its core in pinyin and the suffix in English ("jiangbei new area")."""
+    suffix = max((s for s in ZONE_ENGLISH if name.endswith(s)), key=len, default="")
+    if not suffix or len(core) < 2:
+        return []
+    try:
+        from pypinyin import lazy_pinyin
+    except ModuleNotFoundError:
+        return []
+    spelled = "".join(lazy_pinyin(core))
+    if not spelled.isalpha():
+        return []
+    return [f"{spelled} {english}" for english in ZONE_ENGLISH[suffix]]

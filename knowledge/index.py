@@ -343,9 +343,11 @@ class KnowledgeBase:
         self._collection = self._client.get_collection(COLLECTION, embedding_function=self.embedder)
         self._by_id = {c.id: i for i, c in enumerate(self._chunks)}
         self._in_region: dict[str, set[int]] = {}  # place → its chunks: a region filter is a look-up, not a scan
+        self._by_source: dict[str, list[Chunk]] = {}  # document → its chunks in order
         for i, c in enumerate(self._chunks):
             for r in c.regions:
                 self._in_region.setdefault(r, set()).add(i)
+            self._by_source.setdefault(c.source, []).append(c)
         self._loaded = live.name
 
     def _learned_regions(self, gen: Path) -> None:
@@ -421,6 +423,27 @@ class KnowledgeBase:
     def chunks(self) -> list[Chunk]:
         self.load()
         return self._chunks
+
+    def chunks_of(self, source: str) -> list[Chunk]:
+        """One document's chunks in reading order (a look-up)."""
+        self.load()
+        return self._by_source.get(source, [])
+
+    def containing(self, term: str) -> list[Chunk]:
+        """Chunks whose text holds ``term`` verbatim, found through the keyword index's postings.
+
+        The rarest of the term's own tokens names the candidates (jieba's search mode indexes the
+        words inside a longer word too); the verbatim test then keeps the true ones. No scan of
+        every chunk: the work is the length of one posting list.
+        """
+        self.load()
+        if not self._bm25 or not term:
+            return []
+        tokens = [t for t in self.tokenizer.tokens(term) if t in self._bm25.postings]
+        if not tokens:
+            return []
+        rarest = min(tokens, key=lambda t: len(self._bm25.postings[t]))
+        return [self._chunks[i] for i in self._bm25.postings[rarest] if term in self._chunks[i].text]
 
     def title_of(self, source: str) -> str:
         self.load()

@@ -44,6 +44,18 @@ class QueryExpander:
         """The text with the English phrases the glossary reads ("talent apartment") blanked out."""
         return self._en_rx.sub(" ", text) if self._en_rx else text
 
+    def english_groups(self, question: str) -> list[list[str]]:
+        """Per English phrase the glossary reads, its Chinese terms (one group a phrase, glossary order)."""
+        q = fold(question)
+        groups: list[list[str]] = []
+        if self._en_rx:
+            for m in self._en_rx.finditer(q):
+                key = m.group(0).lower()
+                group = list(self.english.get(key) or self.english.get(key[:-1], []))
+                if group:
+                    groups.append(group)
+        return groups
+
     def terms(self, question: str) -> list[str]:
         """Extra policy terms for a (folded) question."""
         q = fold(question)

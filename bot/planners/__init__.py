@@ -15,6 +15,7 @@ from typing import Any, Protocol
 from bot.analysis import Analysis
 from bot.compose import Claim
 from knowledge.chunking import Chunk
+from knowledge.documents import untitled
 from knowledge.index import KnowledgeBase
 
 # a policy title ends with the name of a kind of document: "…若干规定", "…实施细则", "…工作要点"
@@ -103,7 +104,7 @@ class DocumentCatalog:
     def title_for(self, chunk: Chunk) -> str:
         """The title a claim from this chunk is shown under: the policy the passage is about, else its document's."""
         policy = clean_title(chunk.policy)
-        if policy and good_title(policy) and TITLE_END.search(policy) and not policy.endswith("发布的政策"):
+        if policy and good_title(policy) and TITLE_END.search(policy) and not untitled(policy):
             return policy
         doc = self.get(chunk.source)
         return doc.title if doc and doc.title else ""

@@ -227,7 +227,7 @@ class ClausePlanner:
         return year in where or str(self.catalog.year(c.chunk.source)) == year
 
     def _versions_asked(self, a: Analysis, ranked: list[Scored]) -> Plan | None:
-        """"2010版和2024修订版施行日期分别是？": one answer from each version the question names by its year."""
+        """ "2010版和2024修订版施行日期分别是？": one answer from each version the question names by its year."""
         src = ranked[0].clause.chunk.source
         docs = [src, *(v.source for v in self.catalog.versions(src))]
         years = set(re.findall(r"(?<!\d)((?:19|20)\d\d)(?!\d)", a.route.question))

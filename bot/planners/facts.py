@@ -9,6 +9,8 @@ return ``None`` and the clause planner answers from the passages.
 from __future__ import annotations
 
 import re
+import tomllib
+from pathlib import Path
 from typing import Any
 
 from bot.analysis import Analysis
@@ -17,11 +19,18 @@ from bot.coverage import Coverage, place_name
 from bot.figures import figure_text
 from bot.planners import Plan
 from bot.router import Route
+from knowledge.documents import untitled
 from knowledge.index import KnowledgeBase
 
 KIND_RANK = {"policy": 0, "report": 1, "analysis": 1, "news": 2}
 SENTENCE = re.compile(r"[^。！？\n]+[。！？]?")
-GENERIC = set("元宇宙 政策 产业 发展 相关 地方 哪些 什么 多少 目标 方面 这个 那个 一下 支持 推动 加快 打造 建设".split())
+with (Path(__file__).parent.parent / "data" / "fact_lists.toml").open("rb") as _fh:
+    VOCAB = tomllib.load(_fh)
+GENERIC = frozenset(VOCAB["generic"])
+LIST_STOP = frozenset(VOCAB["list_stop"])
+QUARTER = re.compile(r"(?:第?([一二三四1-4])季度|Q([1-4]))", re.I)
+HALF = re.compile(r"([上下])半年")
+MONTH = re.compile(r"(1[0-2]|[1-9]|十[一二]?|[一二三四五六七八九])月份?")
 # "哪些地方/城市/区" asks for places across documents: a list the fact table and a term scan answer
 ACROSS_PLACES = re.compile(r"哪些地方|哪些城市|哪些地区|哪些省|哪里|哪几个地方|哪些区|哪几个区|which cities|which regions|where", re.I)
 
@@ -34,6 +43,31 @@ def bigrams(text: str) -> set[str]:
 # "哪些技术", "什么场景", "which technologies": a question that asks for the items themselves
 # a list of technologies or scenarios asked for ("有哪些场景", "what technologies"), not "what share of GDP"
 ASKS_WHICH = re.compile(r"哪些|哪几|什么|啥|哪个|哪里|在哪|which|what (?:\w+ )?(?:technolog|scenario|application|field|area)", re.I)
+
+
+def asked_months(question: str) -> range | None:
+    """The months a question's period names: a quarter, a half year or one month; None if none."""
+    if m := QUARTER.search(question):
+        k = int(m.group(2)) if m.group(2) else "一二三四".find(m.group(1)) + 1 or int(m.group(1))
+        return range(3 * k - 2, 3 * k + 1)
+    if m := HALF.search(question):
+        return range(1, 7) if m.group(1) == "上" else range(7, 13)
+    if m := MONTH.search(question):
+        from cn2an import cn2an
+
+        word = m.group(1)
+        n = int(word) if word.isdigit() else int(cn2an(word, "normal"))
+        return range(n, n + 1)
+    return None
+
+
+def asked_status(question: str) -> frozenset[str]:
+    """The title words of the status a question asks for ("征求意见稿" → 征求意见稿, 草案), else empty."""
+    q = question.lower()
+    for words in VOCAB["statuses"].values():
+        if any(w in q for w in words):
+            return frozenset(words)
+    return frozenset()
 
 
 class FactPlanner:
@@ -111,7 +145,7 @@ class FactPlanner:
         for p in rows:
             content = " ".join(e["quote"] for e in p.get("evidence", [])[:2])
             s = len(qb & bigrams(p.get("title", ""))) + 0.5 * len(qb & bigrams(content)) + (3 if p.get("date") else 0)
-            s += 2 if not p["title"].endswith("发布的政策") else 0
+            s += 2 if not untitled(p["title"]) else 0
             if p.get("region") == route.region:
                 s += 2
             scored.append((s, p))
@@ -139,8 +173,8 @@ class FactPlanner:
         """A policy text's own issuer and date lines ("发布单位：…", "发布日期：…"), quoted."""
         sources = {e["source"] for e in policy.get("evidence") or []}
         claims: list[Claim] = []
-        for c in self.kb.chunks:
-            if c.source not in sources or self._doc(c.source).get("kind") != "policy":
+        for c in (c for src in sorted(sources) for c in self.kb.chunks_of(src)):
+            if self._doc(c.source).get("kind") != "policy":
                 continue
             for line in c.text.split("\n"):
                 if re.match(r"^(?:发布|印发|发文|颁布|成文|施行)(?:单位|日期|时间|机关)[：:]\S", line.strip()):
@@ -204,19 +238,14 @@ class FactPlanner:
             for r in facts.targets(year=route.year):
                 if "规模" in (r.get("metric") or "") and r.get("evidence"):
                     items.append((r["region"], Claim(self._target_line(r, route), [self._evidence_quote(r)]), r))
-        elif re.search(r"季度|月份|\d月", q) and route.year:
-            quarter = re.search(r"([一二三四1-4])季度", q)
-            months = range(1, 13)
-            if quarter:
-                k = "一二三四".find(quarter.group(1)) + 1 or int(quarter.group(1))
-                months = range(3 * k - 2, 3 * k + 1)
-            for p in facts.policies():
+        elif route.year and (months := asked_months(q)):
+            for p in facts.policies():  # policies issued in the months asked ("2023年第一季度发布了哪些政策")
                 d = p.get("date") or ""
                 if d.startswith(str(route.year)) and len(d) >= 7 and int(d[5:7]) in months and p.get("evidence"):
                     items.append((p["region"], self._item_claim(p["region"], self._evidence_quote(p), route), p))
-        elif "征求意见稿" in q or "草案" in q:
-            for p in facts.policies(status="征求意见稿"):
-                if p.get("evidence"):
+        elif status := asked_status(q):
+            for p in facts.policies():  # policies of a status ("有哪些征求意见稿")
+                if p.get("status") in status and p.get("evidence"):
                     items.append((p["region"], self._item_claim(p["region"], self._evidence_quote(p), route), p))
         if not items:
             items = self._term_scan(route)
@@ -241,16 +270,25 @@ class FactPlanner:
         terms = self._key_terms(route)
         if not terms:
             return []
-        # the rarest term decides ("人才购房补贴": 购房补贴, not 人才)
-        df = {t: sum(1 for c in self.kb.chunks if t in c.text) for t in terms}
+        # the rarest term decides ("人才购房补贴": 购房补贴, not 人才); counts come from the keyword index
+        df = {t: len(self.kb.containing(t)) for t in terms}
         others = [t for t in terms if df[t]]
         terms = [t for t in sorted(terms, key=lambda t: df[t]) if df[t]][:1]
+        if not terms:
+            return []
+        term = terms[0]
         # a four-character compound also matches with a word inside: 产业基金 ~ 产业投资基金
-        patterns = [re.compile(re.escape(t[:2]) + "[^。；]{0,16}" + re.escape(t[2:]) if len(t) == 4 else re.escape(t)) for t in terms]
+        if len(term) == 4:
+            pattern = re.compile(re.escape(term[:2]) + "[^。；]{0,16}" + re.escape(term[2:]))
+            tails = {c.id for c in self.kb.containing(term[2:])}
+            holding = [c for c in self.kb.containing(term[:2]) if c.id in tails]
+        else:
+            pattern = re.compile(re.escape(term))
+            holding = self.kb.containing(term)
         out: list[tuple[float, str, Claim]] = []
-        for c in self.kb.chunks:
+        for c in holding:
             for sent in SENTENCE.findall(c.text):
-                if not any(p.search(sent) for p in patterns):
+                if not pattern.search(sent):
                     continue
                 named = [r for r in self.gaz.most_specific(self.gaz.names_in(sent)) if r in c.regions or len(c.regions) == 1]
                 regions = named or (c.regions if len(c.regions) == 1 else [])
@@ -271,14 +309,12 @@ class FactPlanner:
     def _key_terms(self, route: Route) -> list[str]:
         tokens = self.kb.tokenizer.tokens(route.question)
         terms = [t for t in tokens if len(t) >= 2 and t not in GENERIC and not self.gaz.canonical(t) and not re.fullmatch(r"[\d年]+", t)]
-        stop = r"哪些|哪些地方|哪里|哪个|地方|城市|地区|设立|提供|出台|用|搞|重点|方式|作为|关键技术|企业|项目|给|宇宙|发布|政策|对"
         # keep the longest terms (drop a term contained in a longer one), then drop question words
         terms = [t for t in terms if not any(t != o and t in o for o in terms)]
-        terms = [t for t in terms if not re.fullmatch(stop, t)]
-        synonyms = {"信贷": ["信贷"], "房租": ["房租"], "购房": ["购房"], "基金": ["产业基金", "投资基金"]}
+        terms = [t for t in terms if t not in LIST_STOP]
         out: list[str] = []
         for t in sorted(set(terms), key=len, reverse=True):
-            out.extend(synonyms.get(t, [t]))
+            out.extend(VOCAB["key_synonyms"].get(t, [t]))
         return [t for t in dict.fromkeys(out) if len(t) >= 2][:4]
 
     def _target_claim(self, r: dict[str, Any], route: Route) -> Claim:
@@ -371,7 +407,7 @@ class FactPlanner:
 
     @staticmethod
     def _short_policy(title: str) -> str:
-        return "" if not title or title.endswith("发布的政策") else title
+        return "" if not title or untitled(title) else title
 
     @staticmethod
     def _trim(sentence: str, terms: list[str], limit: int = 140) -> str:

@@ -61,7 +61,8 @@ def load_answer_types(path: Path = DATA / "answer_types.toml") -> tuple[AnswerTy
                 t["name"],
                 re.compile(t["ask"], re.I),
                 re.compile(t["cue"], re.I) if t.get("cue") else None,
-                re.compile(t["drop"], re.I) if t.get("drop") else None,
+                # never inside an English word: "version" is dropped, "first-version" is kept
+                re.compile(rf"(?<![A-Za-z-])(?:{t['drop']})(?![A-Za-z-])", re.I) if t.get("drop") else None,
                 bool(t.get("strict", False)),
                 (t["what"][0], t["what"][1]),
             )

@@ -49,6 +49,7 @@ class Clause:
     article: str = ""  # 第X条 it belongs to
     position: int = 0  # order inside the chunk
     named: bool = False  # its document is named in the question
+    lead: str = ""  # the list opening an item stands under ("申请认定见习基地的单位应具备以下条件：")
 
 
 @dataclass
@@ -83,6 +84,7 @@ def _cut(chunk: Chunk) -> list[Clause]:
     out: list[Clause] = []
     label = ""
     article = ""
+    lead = ""
     for m in re.finditer(r"(?<![第])(第[一二三四五六七八九十百零〇\d]+条)", " ".join(chunk.section[-1:])):
         article = m.group(1)
     pos = 0
@@ -94,6 +96,9 @@ def _cut(chunk: Chunk) -> list[Clause]:
         if a:
             article = a.group(1)
             label = ""
+            lead = ""
+        elif lead and not ITEM_NUMBER.match(s):
+            lead = ""  # the list has ended
         if ITEM_HEAD.match(s) and len(s) <= 30:
             label = s.rstrip("。")
             continue
@@ -114,8 +119,10 @@ def _cut(chunk: Chunk) -> list[Clause]:
             if len(sent) > LONG:
                 parts = [p for p in re.split(r"(?<=[；;])", sent) if len(p.strip()) >= 4]
             for part in parts:
-                out.append(Clause(part.strip(), chunk, rank, retrieval, here, article, pos, named))
+                out.append(Clause(part.strip(), chunk, rank, retrieval, here, article, pos, named, lead))
                 pos += 1
+        if sentences and sentences[-1].endswith(("：", ":")):
+            lead = ARTICLE.sub("", sentences[-1]).strip()  # the items on the next lines stand under it
     return [_with_list(c) if c.text.endswith(("：", ":")) else c for c in out]
 
 
@@ -147,7 +154,8 @@ class ClauseFinder:
 
     def query_text(self, a: Analysis) -> str:
         if a.carried or a.route.lang == "en":
-            return " ".join([a.topic_text, *a.route.regions, *a.topic]).strip() or a.route.question
+            same = [x for t in a.extra.get("equal", ()) for x in a.alternatives.get(t, ())]  # every rendering of an English phrase
+            return " ".join([a.topic_text, *a.route.regions, *a.topic, *same]).strip() or a.route.question
         return a.route.question
 
     def run(self, a: Analysis, region: str | None, keep: Callable[[Clause], bool] | None = None) -> list[Clause]:
@@ -255,7 +263,9 @@ class ClauseScorer:
             seen.add(key)
             # words of the question that name the document or section ("科技进步条例") are met by the
             # document; the clause itself must hold the rest
-            context = " ".join(x for x in (c.label, " ".join(c.chunk.section[-2:]), c.chunk.policy, self._title(c.chunk.source)) if x)
+            context = " ".join(
+                x for x in (c.label, c.lead, " ".join(c.chunk.section[-2:]), c.chunk.policy, self._title(c.chunk.source)) if x
+            )
             named = {t: w for t, w in weights.items() if t in context and t not in c.text}
             alts = a.alternatives
             rest = {t: w for t, w in weights.items() if t not in named}

@@ -172,7 +172,11 @@ def chunk_document(
             names = [by_title[c.policy].region]
         # a chunk that names no place is about the document's place, if the document has one or two;
         # a report's general chapter is about no place in particular
-        c.regions = names or (list(info.regions) if len(info.regions) <= 2 else [])
+        own = list(info.regions) if len(info.regions) <= 2 else []
+        if names and own and all(gaz.level(n) == "国家" for n in names):
+            # a local policy's "国家有关规定", "国内生产总值": still the document's place's rule
+            names = [*(r for r in own if gaz.level(r) != "国家"), *names]
+        c.regions = names or own
         key = hashlib.sha1(f"{source}\n{c.text}".encode()).hexdigest()[:12]
         seen[key] = seen.get(key, 0) + 1
         c.id = f"{key}-{seen[key]}"

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import replace
 
 from bot.analysis import Analysis, load_answer_types
 from bot.clauses import Clause, ClauseFinder, ClauseScorer, Scored
@@ -31,6 +32,8 @@ PHRASES = {
 DATE = re.compile(r"(?:19|20)\d\d(?:\s*年(?:\s*\d{1,2}\s*月)?(?:\s*\d{1,2}\s*日)?)?")  # a date or a year: no figure
 ASKS = {t.name: t.ask for t in load_answer_types() if t.name in PHRASES}
 PUBLISHED = re.compile(r"^.{0,40}?关于(?:印发|发布|转发)《(.+)》的通知$")
+# "新版和旧版…有什么变化": the versions side by side (answer_types.toml reads the rest of a version question)
+CHANGED = re.compile(r"变化|区别|不同|差别|差异|改了|改动|调整了|变了|有何变|what changed|differ|change", re.I)
 OLD_VERSION = re.compile(r"旧版|老版|原来|以前|修订前|old version|previous version|19\d\d|20[01]\d")
 # "装修补贴", "上市有奖励", "购房的补贴": a kind of support named just before the support word
 SUPPORT_AFTER = r"(?:有|的|给|方面)?(?:补贴|奖励|资助|补助|贴息|奖金|补偿|支持)"
@@ -56,6 +59,7 @@ class ClausePlanner:
         coverage_line: Callable[[str], str] | None = None,
     ) -> None:
         self.coverage_line = coverage_line  # what the documents cover, for a refusal
+        self._overview = next(t for t in load_answer_types() if t.name == "overview")
         self.finder = finder
         self.scorer = scorer
         self.catalog = catalog
@@ -96,6 +100,9 @@ class ClausePlanner:
                 title = self._showable(self.catalog.title_for(ranked[0].clause.chunk))
                 lead = self.composer.render("not_stated", a.lang, title=title, what=missing, hint=False)
             return Plan([], found=False, lead=lead, intent=a.route.intent)
+        changed = self._versions_changed(a, ranked)
+        if changed:
+            return changed
         t = a.answer_type
         if t.strict or t.name in ("issued", "version"):
             ranked = self._whole_documents(a, ranked)
@@ -240,6 +247,25 @@ class ClausePlanner:
             if found:
                 claims.append(self.claim(a, found[0], direct=True))
         return Plan(claims, source=src) if claims else None
+
+    def _versions_changed(self, a: Analysis, ranked: list[Scored]) -> Plan | None:
+        """ "新版和旧版研发经费比例有什么变化": the best clause on the topic from each version, the one in force first."""
+        if not CHANGED.search(a.route.question) or not a.topic:
+            return None
+        src = ranked[0].clause.chunk.source
+        docs = sorted({src, *(v.source for v in self.catalog.versions(src))}, key=self.catalog.year, reverse=True)
+        if len(docs) < 2 or self.catalog.year(docs[0]) == self.catalog.year(docs[-1]):
+            return None  # one version, or no telling which is in force
+        plain = replace(a, answer_type=self._overview)  # the topic in each version, not a clause on repeals
+        claims = []
+        for i, d in enumerate(docs[:2]):
+            found = self.scorer.run(plain, self.finder.document(d))
+            if not found or found[0].coverage < WEAK_COVERAGE:
+                continue
+            claim = self.claim(a, found[0], direct=False)
+            label = self.composer.render("version_label", a.lang, current=i == 0)
+            claims.append(Claim(label + claim.text, claim.quotes))
+        return Plan(claims, source=docs[0]) if len(claims) == 2 else None
 
     def _in_force(self, a: Analysis, ranked: list[Scored]) -> tuple[list[Scored], str]:
         """Answer from the version in force when several versions of the policy are ingested."""

@@ -115,7 +115,7 @@ class Analyzer:
         self.lexicon = lexicon  # English words outside the glossary, in the documents' Chinese words
         self.types = types or load_answer_types()
         self.by_name = {t.name: t for t in self.types}
-        self.stop = load_words(DATA / "question_words.txt")
+        self.stop = load_words(DATA / "question_words.txt") | load_words(DATA / "compare_words.txt")
 
     def warm_up(self) -> None:
         if self.lexicon is not None:

@@ -64,26 +64,32 @@ class Scored:
 _CUT_CACHE: dict[tuple[str, str], list[Clause]] = {}
 
 
-def cut(chunk: Chunk, rank: int, retrieval: float, *, named: bool = False) -> list[Clause]:
+def cut(chunk: Chunk, rank: int, retrieval: float, *, named: bool = False, article: str = "") -> list[Clause]:
     """A chunk's clauses in order, each with its item heading and article.
 
-    A chunk is cut once (the cut depends on its text only); each call stamps the clauses with
-    this retrieval's rank and score.
+    ``article`` is the article the chunk opens inside (its first lines continue an article an
+    earlier chunk began). A chunk is cut once (the cut depends on its text only); each call
+    stamps the clauses with this retrieval's rank and score.
     """
-    key = (chunk.id, chunk.text)
+    key = (chunk.id, chunk.text, article)
     base = _CUT_CACHE.get(key)
     if base is None:
         if len(_CUT_CACHE) >= 20000:
             _CUT_CACHE.clear()
-        base = _CUT_CACHE[key] = _cut(chunk)
+        base = _CUT_CACHE[key] = _cut(chunk, article)
     return [replace(c, rank=rank, retrieval=retrieval, named=named) for c in base]
 
 
-def _cut(chunk: Chunk) -> list[Clause]:
+def last_article(text: str) -> str:
+    """The last article heading (第X条 at a line's start) in a text, or ""."""
+    found = re.findall(r"(?m)^\s*(第[一二三四五六七八九十百零〇\d]+条)", text)
+    return found[-1] if found else ""
+
+
+def _cut(chunk: Chunk, article: str = "") -> list[Clause]:
     rank, retrieval, named = 0, 0.0, False
     out: list[Clause] = []
     label = ""
-    article = ""
     lead = ""
     for m in re.finditer(r"(?<![第])(第[一二三四五六七八九十百零〇\d]+条)", " ".join(chunk.section[-1:])):
         article = m.group(1)
@@ -162,13 +168,14 @@ class ClauseFinder:
         """Clauses of the passages retrieved; with ``keep``, also the kept clauses of the documents the question names."""
         named = self.catalog.named_in(a.route.question)
         k = self.k * 3 if named else self.k
-        hits = self.kb.search(self.query_text(a), region=region, k=k, dense_text=a.extra.get("dense_text"))
+        # a district's question also finds its city's and province's policies, which hold there too
+        hits = self.kb.search(self.query_text(a), region=region, k=k, dense_text=a.extra.get("dense_text"), inherit=True)
         if named:  # a document the question names by its title: its passages first
             hits = [h for h in hits if h.chunk.source in named][: self.k] + [h for h in hits if h.chunk.source not in named][: self.k]
         top = max((h.score for h in hits), default=1.0) or 1.0
         out: list[Clause] = []
         for rank, hit in enumerate(hits):
-            out.extend(cut(hit.chunk, rank, max(0.0, hit.score / top), named=hit.chunk.source in named))
+            out.extend(cut(hit.chunk, rank, max(0.0, hit.score / top), named=hit.chunk.source in named, article=self.opens_in(hit.chunk)))
         if keep is not None:  # a named document's article that retrieval ranked low ("…条例2010年版对研发经费…")
             for src in named[:2]:
                 out.extend(self.document(src, rank=3, named=True, keep=keep))
@@ -177,6 +184,18 @@ class ClauseFinder:
     def chunks_of(self, source: str) -> list[Chunk]:
         return self.kb.chunks_of(source)
 
+    def opens_in(self, chunk: Chunk) -> str:
+        """The article a chunk opens inside: the last one begun in the chunks before it (three at most)."""
+        if ARTICLE.match(chunk.text):
+            return ""
+        chunks = self.kb.chunks_of(chunk.source)
+        i = chunk.ordinal if 0 <= chunk.ordinal < len(chunks) and chunks[chunk.ordinal].id == chunk.id else -1
+        for prev in chunks[max(0, i - 3) : max(0, i)][::-1]:
+            found = last_article(prev.text)
+            if found:
+                return found
+        return ""
+
     def document(self, source: str, rank: int = 20, named: bool = False, keep: Callable[[Clause], bool] | None = None) -> list[Clause]:
         """Every clause of one document (for answers a document states once: its date of effect, validity).
 
@@ -184,7 +203,7 @@ class ClauseFinder:
         """
         out: list[Clause] = []
         for c in self.chunks_of(source):
-            out.extend(x for x in cut(c, 0, 0.0) if keep is None or keep(x))
+            out.extend(x for x in cut(c, 0, 0.0, article=self.opens_in(c)) if keep is None or keep(x))
         return [replace(x, rank=rank, named=named) for x in out]
 
 
@@ -302,8 +321,11 @@ class ClauseScorer:
             out.append(Scored(c, s, ctx, has_cue, {"cov": cov, "ctx": ctx}))
         out.sort(key=lambda x: (-x.score, x.clause.rank, x.clause.position))
         if here:  # a clause about another place (a report section on several cities) is no answer here
+            above = set(self.gaz.ancestors(a.region))
             for sc in out[:40]:
                 c = sc.clause  # the places the clause names, else (less surely) those of its heading ("四、武汉发布…")
+                if c.chunk.regions and set(c.chunk.regions) <= above:
+                    sc.score -= 0.5  # the city's policy holds in its district; the district's own text first
                 names = self.gaz.names_in(c.text)
                 sure = bool(names)
                 names = self.gaz.most_specific(names or self.gaz.names_in(" ".join((*c.chunk.section[-2:], c.label))))

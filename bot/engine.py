@@ -17,9 +17,10 @@ import threading
 import time
 import unicodedata
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
-from bot.analysis import Analysis, Analyzer
+from bot.analysis import Analysis, Analyzer, load_words
 from bot.answer import Answer
 from bot.compose import Claim, Composer
 from bot.coverage import Coverage, place_name
@@ -28,6 +29,7 @@ from bot.sessions import SessionStore
 from knowledge.errors import KnowledgeError
 from knowledge.index import KnowledgeBase
 
+EACH = re.compile("|".join(map(re.escape, sorted(load_words(Path(__file__).parent / "data" / "compare_words.txt")))), re.I)
 log = logging.getLogger(__name__)
 
 
@@ -205,7 +207,7 @@ class AnswerEngine:
             and not self.covered.year_known(route.region, route.year)
         ):
             return Plan([], found=False, lead=self._refusal(a, "year", route.region), intent="out_of_scope")
-        if len(route.regions) >= 2 and route.intent == "compare":
+        if len(route.regions) >= 2 and (route.intent == "compare" or EACH.search(route.question)):
             return self._compare(a)
         plan = self._run_planners(a, search_region)
         return plan or Plan([], found=False, lead=self._refusal(a, "missing"))

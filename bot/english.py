@@ -38,11 +38,43 @@ def in_english(value: str, unit: str) -> str:
     return f"{_plain(amount)} {name}" if amount < 10000 else f"{amount:,.0f} {name}"
 
 
-def figures_in_english(text: str, limit: int = 4) -> list[str]:
-    """The money and percentage figures of a Chinese passage, each as 'English (原文)'."""
-    out: list[str] = []
+# figures written in Chinese numerals ("百分之十五", "五百万元") and dates ("2026年1月1日")
+CN_FIGURE = re.compile(r"百分之([零一二三四五六七八九十百点两]+)|([零一二三四五六七八九十百千两]+)(亿元|万元|元)")
+DATE = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日")
+MONTHS = "January February March April May June July August September October November December".split()
+
+
+def _numeral(word: str) -> str | None:
+    from cn2an import cn2an
+
+    try:
+        return _plain(Decimal(str(cn2an(word.replace("两", "二"), "smart"))))
+    except (ValueError, ArithmeticError):
+        return None
+
+
+def _renderings(text: str) -> list[tuple[int, str, str]]:
+    """(position, English, original) for each money figure, percentage and date of a passage."""
+    out: list[tuple[int, str, str]] = []
     for m in FIGURE.finditer(text):
-        item = m.group(0) if m.group(2) == "%" else f"{in_english(m.group(1), m.group(2))} ({m.group(0)})"
+        out.append((m.start(), m.group(0) if m.group(2) == "%" else in_english(m.group(1), m.group(2)), m.group(0)))
+    for m in CN_FIGURE.finditer(text):
+        value = _numeral(m.group(1) or m.group(2))
+        if value is not None:
+            english = f"{value}%" if m.group(1) else in_english(value, m.group(3))
+            out.append((m.start(), english, m.group(0)))
+    for m in DATE.finditer(text):
+        month, day = int(m.group(2)), int(m.group(3))
+        if 1 <= month <= 12 and 1 <= day <= 31:
+            out.append((m.start(), f"{MONTHS[month - 1]} {day}, {m.group(1)}", m.group(0)))
+    return sorted(out)
+
+
+def figures_in_english(text: str, limit: int = 4) -> list[str]:
+    """The money and percentage figures and dates of a Chinese passage, each as 'English (原文)'."""
+    out: list[str] = []
+    for _, english, original in _renderings(text):
+        item = original if english == original else f"{english} ({original})"
         if item not in out:
             out.append(item)
         if len(out) >= limit:
@@ -53,6 +85,6 @@ def figures_in_english(text: str, limit: int = 4) -> list[str]:
 def english_numbers(text: str) -> set[str]:
     """The numbers an English rendering of the passage's figures may state."""
     out: set[str] = set()
-    for m in FIGURE.finditer(text):
-        out.update(re.findall(r"\d+(?:\.\d+)?", in_english(m.group(1), m.group(2)).replace(",", "")))
+    for _, english, _original in _renderings(text):
+        out.update(re.findall(r"\d+(?:\.\d+)?", english.replace(",", "")))
     return out

@@ -114,6 +114,7 @@ def chunk_document(
     units: list[tuple[int, int, list[str], str]] = []  # (start, end, section, kind)
     section: list[tuple[int, str]] = []
     pos = 0
+    in_list = False  # after "…不得举办下列企业：" the lines "（一）技术落后…的；" are its items, not headings
     for line in text.split("\n"):
         a, b = pos, pos + len(line)
         pos = b + 1
@@ -124,7 +125,9 @@ def chunk_document(
             units.append((a, b, [x for _, x in section], "record"))
             continue
         level = heading_level(s)
-        if level:
+        item = level in (2, 3) and (in_list or s.endswith(("；", ";")))
+        in_list = s.endswith(("：", ":")) or (item and not s.endswith("。"))
+        if level and not item:
             section = [(lv, x) for lv, x in section if lv < level] + [(level, s)]
             continue
         kind = "article" if ARTICLE.match(s) else "para"

@@ -330,7 +330,7 @@ class KnowledgeBase:
                 "SELECT id, source, text, start, end_, span_start, span_end, section, policy, regions, ordinal, tokens"
                 " FROM chunks ORDER BY source, ordinal"
             ).fetchall()
-            docs = db.execute("SELECT source, title, path FROM documents").fetchall()
+            docs = db.execute("SELECT source, title, path, regions FROM documents").fetchall()
         finally:
             db.close()
         self._learned_regions(live)
@@ -344,9 +344,14 @@ class KnowledgeBase:
         self._by_id = {c.id: i for i, c in enumerate(self._chunks)}
         self._in_region: dict[str, set[int]] = {}  # place → its chunks: a region filter is a look-up, not a scan
         self._by_source: dict[str, list[Chunk]] = {}  # document → its chunks in order
+        placed_in = {d[0]: json.loads(d[3] or "[]") for d in docs}
+        placed_in = {src: set(rs) for src, rs in placed_in.items() if len(rs) <= 2}  # a report on many places is placed nowhere
+        self._placed: dict[str, set[int]] = {}  # place → the chunks of the documents placed there
         for i, c in enumerate(self._chunks):
             for r in c.regions:
                 self._in_region.setdefault(r, set()).add(i)
+            for r in placed_in.get(c.source, ()):
+                self._placed.setdefault(r, set()).add(i)
             self._by_source.setdefault(c.source, []).append(c)
         self._loaded = live.name
 
@@ -463,9 +468,19 @@ class KnowledgeBase:
 
     # ---------- search ----------
     def search(
-        self, query: str, *, region: str | None = None, k: int = 5, fusion: str | None = None, dense_text: str | None = None
+        self,
+        query: str,
+        *,
+        region: str | None = None,
+        k: int = 5,
+        fusion: str | None = None,
+        dense_text: str | None = None,
+        inherit: bool = False,
     ) -> list[SearchHit]:
         """Hybrid search; ``region`` keeps chunks about that region or places inside it.
+
+        ``inherit`` also keeps the chunks about the places above it (a city's policy holds in
+        its districts: "松江" finds the 上海市 measures), the country's excepted.
 
         ``fusion`` overrides the configured ranking for this call (rrf, weighted, bm25, dense).
         ``dense_text`` is embedded instead of ``query`` (one clause of a compound question is
@@ -485,6 +500,9 @@ class KnowledgeBase:
             if name is None:
                 raise BadQuery(f"unknown region {region!r}")
             allowed = set().union(*(self._in_region.get(r, ()) for r in self.gaz.expand(name)))
+            above = [r for r in self.gaz.ancestors(name) if self.gaz.level(r) != "国家"] if inherit else []
+            for r in above:  # the documents of the places above: their own policies, not reports naming them
+                allowed |= self._placed.get(r, set()) & self._in_region.get(r, set())
             if not allowed:
                 return []
         text = self.expander.expand(query)
@@ -499,7 +517,8 @@ class KnowledgeBase:
             ranks.append(sorted(s, key=lambda i: -s[i])[:n])
             scores.append(s)
         if how != "bm25":
-            s = self._dense(self.expander.dense_query(dense_text or query), n, name if region else None)
+            dense_region = (above[-1] if above else name) if region else None  # the filter, then the allowed set
+            s = self._dense(self.expander.dense_query(dense_text or query), n, dense_region)
             if allowed is not None:
                 s = {i: v for i, v in s.items() if i in allowed}
             ranks.append(sorted(s, key=lambda i: -s[i])[:n])

@@ -13,9 +13,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import replace
+from pathlib import Path
 
-from bot.analysis import Analysis, load_answer_types
-from bot.clauses import Clause, ClauseFinder, ClauseScorer, Scored
+from bot.analysis import Analysis, load_answer_types, load_words
+from bot.clauses import CUE_DECIDES, ITEM_NUMBER, Clause, ClauseFinder, ClauseScorer, Scored, cut
 from bot.compose import Claim, Composer, Quote
 from bot.coverage import place_name
 from bot.english import figures_in_english
@@ -39,6 +40,27 @@ OLD_VERSION = re.compile(r"旧版|老版|原来|以前|修订前|old version|pre
 SUPPORT_AFTER = r"(?:有|的|给|方面)?(?:补贴|奖励|资助|补助|贴息|奖金|补偿|支持)"
 YEAR_TARGET = ("所问年份的目标", "a target for the year asked")  # no year echoed: only quoted figures are shown
 SUPPORT_WORD = re.compile(r"([\u4e00-\u9fff]{2,})(?:补贴|奖励|资助|补助|贴息|奖金|补偿)")
+ARTICLE_ASKED = re.compile(r"(第[一二三四五六七八九十百零〇两\d]+条)")
+LONG_ARTICLE = 300  # an article quoted whole is cut after twice this many characters
+
+
+def article_number(article: str) -> int | None:
+    """第三十七条 / 第37条 → 37; None for no article."""
+    m = re.fullmatch(r"第([一二三四五六七八九十百零〇两\d]+)条", article or "")
+    if not m:
+        return None
+    word = m.group(1)
+    if word.isdigit():
+        return int(word)
+    from cn2an import cn2an
+
+    try:
+        return int(cn2an(word.replace("〇", "零"), "smart"))
+    except ValueError:
+        return None
+
+
+NOT_KINDS = load_words(Path(__file__).parent.parent / "data" / "not_support_kinds.txt")
 FOUND_COVERAGE = 0.4
 WEAK_COVERAGE = 0.25
 NEAR_ONLY = {"amount", "target", "tier"}
@@ -89,6 +111,9 @@ class ClausePlanner:
         ranked = self.rank(a, region)
         if not ranked:
             return None
+        whole = self._article_asked(a, ranked)
+        if whole:
+            return whole
         missing = self._unmentioned(a, region, ranked[0].clause.chunk.source)
         if missing:  # "装修补贴": say which support no passage names, not every word of the question
             if region:
@@ -123,7 +148,7 @@ class ClausePlanner:
             # the best documents may say it elsewhere
             ranked = self._whole_documents(a, ranked)
         best = ranked[0]
-        if not self._answers(a, best):
+        if not self._answers(a, best, ranked):
             return None
         year = str(a.route.year or "")
         if t.name == "target" and year and not self._of_year(best, year):
@@ -165,6 +190,12 @@ class ClausePlanner:
                 continue  # more of what was asked (another tier, another date), not more of the topic
             picks.append(s)
         claims = [self.claim(a, s, direct=i == 0) for i, s in enumerate(picks)]
+        for i, s in reversed(list(enumerate(picks))):  # a list's opening whose items are in the next passage
+            items = self._items_after(s.clause) if s.clause.text.endswith(("：", ":")) else []
+            if items:
+                claims[i + 1 : i + 1] = [
+                    Claim(self.composer.render("quote", a.lang, lead="", quote=c.text.rstrip("。；;")), [self._quote(c)]) for c in items
+                ]
         if a.lang == "en":
             figures = [f for s in picks for f in figures_in_english(s.clause.text)]
             year = re.search(r"到(20\d\d)年", best.clause.text)
@@ -190,22 +221,26 @@ class ClausePlanner:
             whole = SUPPORT_WORD.fullmatch(t)  # "购房补贴" as one word: its kind is "购房"
             kind = whole.group(1) if whole else t
             after = re.search(re.escape(t) + SUPPORT_AFTER, asked)
-            if len(kind) < 2 or not (whole or after) or not self.finder.kb.tokenizer.known(kind):
+            if len(kind) < 2 or not (whole or after) or kind in NOT_KINDS or not self.finder.kb.tokenizer.known(kind):
                 continue
             words = (kind, *a.alternatives.get(t, ()), *a.alternatives.get(kind, ()))
             if region:
-                texts = [h.chunk.text for h in self.finder.kb.search(kind, region=region, k=5, fusion="bm25")]  # lexical
+                hits = self.finder.kb.search(kind, region=region, k=5, fusion="bm25", inherit=True)  # lexical
+                texts = [h.chunk.text for h in hits]
             else:
                 texts = [c.text for c in self.finder.chunks_of(source)]
             if not any(w in x for x in texts for w in words):
                 return t if whole or not after else t + re.sub(r"^(?:有|的|给|方面)", "", after.group(0)[len(t) :])
         return ""
 
-    def _answers(self, a: Analysis, best: Scored) -> bool:
+    def _answers(self, a: Analysis, best: Scored, ranked: list[Scored]) -> bool:
         if not a.topic:  # nothing asked but a kind of answer: only about a place or document the question names
             return (best.cue or best.clause.rank == 0) and (bool(a.route.regions) or best.clause.named)
         if best.coverage >= FOUND_COVERAGE or (best.clause.rank == 0 and best.coverage >= WEAK_COVERAGE):
             return True
+        doc = max((s.coverage for s in ranked if s.clause.chunk.source == best.clause.chunk.source), default=0.0)
+        if best.cue and a.kind in CUE_DECIDES and doc >= WEAK_COVERAGE:
+            return True  # a document's own date of effect, found by reading the document the question is about whole
         return best.coverage >= WEAK_COVERAGE and best.cue and best.clause.rank <= 2
 
     def _whole_documents(self, a: Analysis, ranked: list[Scored]) -> list[Scored]:
@@ -248,6 +283,32 @@ class ClausePlanner:
                 claims.append(self.claim(a, found[0], direct=True))
         return Plan(claims, source=src) if claims else None
 
+    def _article_asked(self, a: Analysis, ranked: list[Scored]) -> Plan | None:
+        """ "第三十七条讲的啥": that article of the document asked about, quoted whole."""
+        m = ARTICLE_ASKED.search(a.route.question)
+        want = article_number(m.group(1)) if m else None
+        if want is None:
+            return None
+        named = self.catalog.named_in(a.route.question)
+        sources = list(dict.fromkeys([*named, *(s.clause.chunk.source for s in ranked[:20])]))
+        for src in sources[:4]:
+            parts = [c for c in self.finder.document(src) if article_number(c.article) == want]
+            if not parts:
+                continue
+            claims = []
+            for chunk_id in dict.fromkeys(c.chunk.id for c in parts):  # one verbatim quote per chunk it spans
+                mine = [c for c in parts if c.chunk.id == chunk_id]
+                text = mine[0].chunk.text
+                start = text.find(mine[0].text)
+                end = text.find(mine[-1].text, start) + len(mine[-1].text)
+                if start < 0 or end <= start:
+                    continue
+                whole = replace(mine[0], text=text[start:end][: 2 * LONG_ARTICLE].strip())
+                claims.append(self.claim(a, Scored(whole, 0.0, 1.0, True), direct=False))
+            if claims:
+                return Plan(claims[:2], source=src, policy=self.catalog.title_for(parts[0].chunk))
+        return None
+
     def _versions_changed(self, a: Analysis, ranked: list[Scored]) -> Plan | None:
         """ "新版和旧版研发经费比例有什么变化": the best clause on the topic from each version, the one in force first."""
         if not CHANGED.search(a.route.question) or not a.topic:
@@ -275,7 +336,9 @@ class ClausePlanner:
             return ranked, ""
         newest = max([src, *(v.source for v in versions)], key=self.catalog.year)
         title = self.catalog.title_for(ranked[0].clause.chunk)
-        if OLD_VERSION.search(a.route.question):  # the old version asked for: answered from it, and said so
+        years = {int(y) for y in re.findall(r"(?<!\d)((?:19|20)\d\d)(?!\d)", a.route.question)}
+        if OLD_VERSION.search(a.route.question) or (self.catalog.year(src) in years and newest != src):
+            # the old version asked for ("旧版", "2020年那版"): answered from it, and said so
             return ranked, self.composer.render("old_version", a.lang, title=title) if newest != src else ""
         note = self.composer.render("superseded", a.lang, title=title)
         if newest == src:
@@ -322,6 +385,22 @@ class ClausePlanner:
         if len(names) != 1 or re.search(r"\d", names[0]):
             return ""
         return place_name(gaz, names[0], lang)
+
+    def _items_after(self, intro: Clause, limit: int = 8) -> list[Clause]:
+        """The items of a list whose opening ends its passage: the numbered lines the next passage starts with."""
+        chunks = self.finder.chunks_of(intro.chunk.source)
+        i = intro.chunk.ordinal
+        if not (0 <= i < len(chunks) - 1) or chunks[i].id != intro.chunk.id or not intro.chunk.text.rstrip().endswith(intro.text[-20:]):
+            return []
+        items: list[Clause] = []
+        for c in cut(chunks[i + 1], 0, 0.0):
+            if not ITEM_NUMBER.match(c.text) or len(items) >= limit:
+                break
+            items.append(c)
+        return items
+
+    def _quote(self, c: Clause) -> Quote:
+        return Quote(c.chunk.source, self.catalog.title_for(c.chunk), c.chunk.section_path, c.text, tuple(c.chunk.span))
 
     def claim(self, a: Analysis, s: Scored, *, direct: bool) -> Claim:
         c = s.clause

@@ -28,6 +28,7 @@ with (Path(__file__).parent.parent / "data" / "fact_lists.toml").open("rb") as _
     VOCAB = tomllib.load(_fh)
 GENERIC = frozenset(VOCAB["generic"])
 LIST_STOP = frozenset(VOCAB["list_stop"])
+ARTICLE_NAMED = re.compile(r"第[一二三四五六七八九十百零〇两\d]+条")
 QUARTER = re.compile(r"(?:第?([一二三四1-4])季度|Q([1-4]))", re.I)
 HALF = re.compile(r"([上下])半年")
 MONTH = re.compile(r"(1[0-2]|[1-9]|十[一二]?|[一二三四五六七八九])月份?")
@@ -94,6 +95,8 @@ class FactPlanner:
         intent = a.route.intent
         if intent == "policy_info":
             return a.kind == "issued"
+        if ARTICLE_NAMED.search(a.route.question):  # "第三十七条讲的啥": that article, not a list of technologies
+            return False
         if intent in ("scenario", "technology"):  # "支持哪些技术研发": a list of them, whatever words ask it
             asks = bool(ASKS_WHICH.search(a.route.question)) or a.carried  # "那东城呢？" after "上海有哪些场景？"
             return a.kind in ("overview", "list", "target", "amount", "condition") and asks

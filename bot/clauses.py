@@ -166,17 +166,20 @@ class ClauseFinder:
 
     def run(self, a: Analysis, region: str | None, keep: Callable[[Clause], bool] | None = None) -> list[Clause]:
         """Clauses of the passages retrieved; with ``keep``, also the kept clauses of the documents the question names."""
-        named = self.catalog.named_in(a.route.question)
+        only = a.extra.get("only")
+        named = [only] if only else self.catalog.named_in(a.route.question)
         k = self.k * 3 if named else self.k
         # a district's question also finds its city's and province's policies, which hold there too
         hits = self.kb.search(self.query_text(a), region=region, k=k, dense_text=a.extra.get("dense_text"), inherit=True)
-        if named:  # a document the question names by its title: its passages first
+        if only:  # one document's answer (a comparison of documents): its passages alone
+            hits = [h for h in hits if h.chunk.source == only][: self.k]
+        elif named:  # a document the question names by its title: its passages first
             hits = [h for h in hits if h.chunk.source in named][: self.k] + [h for h in hits if h.chunk.source not in named][: self.k]
         top = max((h.score for h in hits), default=1.0) or 1.0
         out: list[Clause] = []
         for rank, hit in enumerate(hits):
             out.extend(cut(hit.chunk, rank, max(0.0, hit.score / top), named=hit.chunk.source in named, article=self.opens_in(hit.chunk)))
-        if keep is not None:  # a named document's article that retrieval ranked low ("…条例2010年版对研发经费…")
+        if keep is not None or only:  # a named document's article that retrieval ranked low ("…条例2010年版对研发经费…")
             for src in named[:2]:
                 out.extend(self.document(src, rank=3, named=True, keep=keep))
         return out

@@ -29,6 +29,7 @@ from bot.sessions import SessionStore
 from knowledge.errors import KnowledgeError
 from knowledge.index import KnowledgeBase
 
+PARTS = re.compile(r"[，,；;]?\s*(?:和|与|跟|以及|还有|同)(?=[\u4e00-\u9fffA-Za-z0-9“])|[；;]")  # "A…，和B…"
 EACH = re.compile("|".join(map(re.escape, sorted(load_words(Path(__file__).parent / "data" / "compare_words.txt")))), re.I)
 log = logging.getLogger(__name__)
 
@@ -47,6 +48,7 @@ class AnswerEngine:
         *,
         max_question_chars: int = 500,
         rephraser: Any = None,
+        catalog: Any = None,
     ) -> None:
         if max_question_chars < 10:
             raise ValueError(f"max_question_chars must be at least 10, not {max_question_chars}")
@@ -60,6 +62,7 @@ class AnswerEngine:
         self.covered = coverage
         self.max_chars = max_question_chars
         self.rephraser = rephraser
+        self.catalog = catalog  # the documents a question names by title (``DocumentCatalog``), for comparisons
         self._lock = threading.RLock()
 
     # ---------- lifecycle
@@ -207,8 +210,10 @@ class AnswerEngine:
             and not self.covered.year_known(route.region, route.year)
         ):
             return Plan([], found=False, lead=self._refusal(a, "year", route.region), intent="out_of_scope")
-        if len(route.regions) >= 2 and (route.intent == "compare" or EACH.search(route.question)):
-            return self._compare(a)
+        if route.intent == "compare" or EACH.search(route.question):
+            subs = self._each(a, self._documents_named(a))
+            if len(subs) >= 2:
+                return self._compare(a, subs)
         plan = self._run_planners(a, search_region)
         return plan or Plan([], found=False, lead=self._refusal(a, "missing"))
 
@@ -220,12 +225,62 @@ class AnswerEngine:
                     return plan
         return None
 
-    def _compare(self, a: Analysis) -> Plan:
-        """Each place answered on its own, side by side."""
+    def _documents_named(self, a: Analysis) -> list[str]:
+        """The documents a question names by title, one per policy (two versions of one policy are not two)."""
+        if self.catalog is None:
+            return []
+        out: list[str] = []
+        for src in self.catalog.named_in(a.route.question):
+            if not any(v.source in out for v in self.catalog.versions(src)):
+                out.append(src)
+        return out
+
+    def _pieces(self, question: str) -> list[str]:
+        """The parts of a question that asks about two things, each with the question's shared ending.
+
+        "A的奖励，和B的开办经费，各是多少？" → ["A的奖励 各是多少？", "B的开办经费 各是多少？"]; empty when
+        the question has one part.
+        """
+        parts = [p for p in PARTS.split(question) if p.strip()]
+        if len(parts) < 2:
+            return []
+        last = re.split(r"[，,]", parts[-1])
+        tail = last[-1] if len(last) > 1 else ""  # the shared question after the last comma ("…，分别是多少？")
+        if tail:
+            parts[-1] = "，".join(last[:-1])
+        return [f"{p} {tail}".strip() for p in parts]
+
+    def _sub(self, a: Analysis, text: str) -> Analysis:
+        sub = self.analyzer.run(text, {"regions": a.route.regions})
+        return replace(sub, answer_type=a.answer_type) if sub.kind == "overview" else sub
+
+    def _each(self, a: Analysis, documents: list[str]) -> list[tuple[Analysis, str | None]]:
+        """The questions a comparison is answered by, one per document, place or part it names."""
+        intent = a.route.intent if a.route.intent != "compare" else "overview"
+        out: list[tuple[Analysis, str | None]] = []
+        pieces = [self._sub(a, p) for p in self._pieces(a.route.question)]
+        named = [self._documents_named(p) for p in pieces]
+        if len(documents) >= 2:
+            mine = {d[0]: p for p, d in zip(pieces, named) if len(d) == 1}  # each document its own words, when it has them
+            for doc in documents[:4]:
+                sub = mine.get(doc, a) if len(mine) == len(documents) else a
+                out.append((replace(sub, route=replace(sub.route, intent=intent), extra={**sub.extra, "only": doc}), None))
+        elif len(a.route.regions) >= 2:
+            out = [(replace(a, route=replace(a.route, regions=[r], intent=intent)), r) for r in a.route.regions[:4]]
+        elif len(pieces) >= 2 and all(p.topic for p in pieces):
+            for p, d in zip(pieces[:4], named):
+                sub = replace(p, route=replace(p.route, intent=intent if p.route.intent == "compare" else p.route.intent))
+                if len(d) == 1:
+                    sub = replace(sub, extra={**sub.extra, "only": d[0]})
+                region = sub.route.region if sub.route.region and self.covered.covers(sub.route.region) else None
+                out.append((sub, None if len(d) == 1 else region))
+        return out
+
+    def _compare(self, a: Analysis, subs: list[tuple[Analysis, str | None]]) -> Plan:
+        """Each document, place or part of the question answered on its own, side by side."""
         claims: list[Claim] = []
         facts: list[dict[str, Any]] = []
-        for region in a.route.regions[:4]:
-            sub = replace(a, route=replace(a.route, regions=[region], intent=a.route.intent if a.route.intent != "compare" else "overview"))
+        for sub, region in subs:
             plan = self._run_planners(sub, region)
             if plan and plan.found and plan.claims:
                 quoted = {q.quote for c in claims for q in c.quotes}  # a passage about several places is shown once

@@ -8,7 +8,7 @@ from typing import Any
 from bot.analysis import Analyzer
 from bot.clauses import ClauseFinder, ClauseScorer
 from bot.compose import Composer
-from bot.coverage import Coverage
+from bot.coverage import Coverage, load_zones
 from bot.engine import AnswerEngine
 from bot.lexicon import Lexicon
 from bot.planners import DocumentCatalog, Planner
@@ -46,9 +46,13 @@ def ready_knowledge_base(settings: Settings) -> KnowledgeBase:
     return kb
 
 
-def build_planners(kb: KnowledgeBase, composer: Composer, coverage: Coverage) -> list[Planner]:
+def build_catalog(kb: KnowledgeBase) -> DocumentCatalog:
+    return DocumentCatalog(kb, abbreviations=load_zones()[2])
+
+
+def build_planners(kb: KnowledgeBase, composer: Composer, coverage: Coverage, catalog: DocumentCatalog | None = None) -> list[Planner]:
     """The planners, in the order the engine asks them: the fact table where it fits, then clauses."""
-    catalog = DocumentCatalog(kb)
+    catalog = catalog or build_catalog(kb)
     return [
         FactPlanner(kb, composer, coverage),
         ClausePlanner(ClauseFinder(kb, catalog), ClauseScorer(kb, catalog), catalog, composer, coverage_line=coverage.line),
@@ -65,15 +69,17 @@ def build_engine(settings: Settings, *, warm: bool = True) -> AnswerEngine:
         rephraser = Rephraser(settings.llm_base_url, settings.llm_api_key, settings.llm_model, settings.llm_timeout_s)
     composer = Composer(settings.prompts)
     coverage = Coverage(kb)
+    catalog = build_catalog(kb)
     engine = AnswerEngine(
         kb,
         Analyzer(Router(kb.gaz, kb.expander), kb.tokenizer, lexicon=Lexicon(kb.idf_or_none)),
-        build_planners(kb, composer, coverage),
+        build_planners(kb, composer, coverage, catalog),
         composer,
         SessionStore(settings.home / "sessions.sqlite", settings.session_ttl_hours * 3600),
         coverage,
         max_question_chars=settings.max_question_chars,
         rephraser=rephraser,
+        catalog=catalog,
     )
     if warm:
         engine.warm_up()

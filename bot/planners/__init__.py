@@ -23,6 +23,8 @@ TITLE_END = re.compile(
     r"(?:条例|办法|规定|细则|措施|意见|方案|通知|公告|通告|决定|要点|计划|规划|纲要|指南|政策|清单|目录|实录|问答|答问|解读|"
     r"报告|盘点|分析|指引|规则|章程|标准|批复|函)(?:[（(][^）)]{1,20}[）)])*$"
 )
+# the kind of document a title ends with, as a question names it ("…若干措施", "…行动计划", "…条例")
+TITLE_KIND = re.compile(r"(?:若干|实施|管理|促进|行动|工作|建设|发展|暂行|试行)?(?:条例|办法|规定|细则|措施|意见|方案|计划|规划|纲要|指南|问答|实录)$")
 MARKUP = re.compile(r"^#+\s*|\*\*|<[^>]{1,200}>|^\s*[-*]\s+")
 
 
@@ -74,10 +76,12 @@ class DocInfo:
 class DocumentCatalog:
     """The documents of the live index: titles fit to show, dates, and versions of one policy."""
 
-    def __init__(self, kb: KnowledgeBase) -> None:
+    def __init__(self, kb: KnowledgeBase, abbreviations: dict[str, str] | None = None) -> None:
         self.kb = kb
         self._docs: dict[str, DocInfo] = {}
         self._gen: str | None = None
+        self._named: dict[tuple[str | None, str], list[str]] = {}
+        self.abbreviations = abbreviations or {}  # "经开区" → "经济技术开发区" (bot/data/zones.txt "same:" lines)
 
     def _load(self) -> None:
         if self._docs and self.kb.generation == self._gen:
@@ -110,18 +114,36 @@ class DocumentCatalog:
         return doc.title if doc and doc.title else ""
 
     def named_in(self, question: str) -> list[str]:
-        """Documents whose title the question names ("上海科学技术进步条例…" names 《上海市科学技术进步条例》)."""
-        q = re.sub(r"\s", "", question)
+        """Documents whose title the question names, best first.
+
+        A title is named when the question holds most of it ("上海科学技术进步条例" names
+        《上海市科学技术进步条例》), or its kind of document and a stretch of its own words no other
+        title shares ("G60若干措施" names 《关于支持长三角G60科创走廊策源地建设的若干措施》).
+        Zone abbreviations are read in full first ("经开区条例" → 经济技术开发区条例).
+        """
+        q = re.sub(r"[\s“”\"'‘’]", "", question)
+        for short, full in self.abbreviations.items():
+            q = q.replace(short, full) if full not in q else q
+        key = (self._gen, q)
+        if key in self._named:
+            return self._named[key]
+        cores = {d.source: _core(d.title) for d in self.all() if d.title}
         out: list[tuple[float, str]] = []
-        for d in self.all():
-            core = re.sub(r"[（(][^）)]*[）)]|关于印发|的通知$|^关于", "", d.title)
-            grams = {core[i : i + 2] for i in range(len(core) - 1)}
-            if len(grams) < 4:
+        for src, core in cores.items():
+            if len(core) < 4:
                 continue
-            share = sum(1 for g in grams if g in q) / len(grams)
-            if share >= 0.6:
-                out.append((share, d.source))
-        return [src for _, src in sorted(out, reverse=True)]
+            spans = _common_spans(core, q)
+            share = sum(len(x) for x in spans) / len(core)
+            kind = TITLE_KIND.search(core)
+            own = [
+                x for x in spans
+                if len(_unplaced(x, self.kb.gaz)) >= 3 and not (kind and x in kind.group(0))
+                and sum(1 for c in cores.values() if x in c) <= max(1, len(cores) // 20)
+            ]
+            if share >= 0.6 or (kind and kind.group(0)[-2:] in q and own):
+                out.append((share + 0.1 * len(own), src))
+        self._named[key] = [src for _, src in sorted(out, reverse=True)]
+        return self._named[key]
 
     def versions(self, source: str) -> list[DocInfo]:
         """Other documents that are versions of the same policy (same title once years and 修订/修正 notes are removed)."""
@@ -138,6 +160,35 @@ class DocumentCatalog:
             return int(doc.date[:4])
         years = [int(y) for y in re.findall(r"(?<!\d)((?:19|20)\d\d)(?!\d)", f"{source} {doc.title if doc else ''}")]
         return max(years, default=0)
+
+
+def _core(title: str) -> str:
+    """A title without its notes, "关于印发" and quotation marks: what a question may quote of it."""
+    inner = re.search(r"《([^》]{4,})》", title)  # "…办公厅关于印发《X》的通知": X
+    t = inner.group(1) if inner else title
+    return re.sub(r"[（(][^）)]*[）)]|关于印发|的通知$|^关于|[“”\"'‘’\s]", "", t)
+
+
+def _unplaced(text: str, gaz: Any) -> str:
+    """``text`` without the place names in it."""
+    for start, end, _ in sorted(gaz.find_all(text), reverse=True):
+        text = text[:start] + text[end:]
+    return text
+
+
+def _common_spans(title: str, question: str) -> list[str]:
+    """The stretches (two characters or more) of ``title`` the question holds, longest first, not overlapping."""
+    spans: list[str] = []
+    used = [False] * len(title)
+    for n in range(len(title), 1, -1):
+        for i in range(len(title) - n + 1):
+            if any(used[i : i + n]):
+                continue
+            piece = title[i : i + n]
+            if piece in question:
+                spans.append(piece)
+                used[i : i + n] = [True] * n
+    return spans
 
 
 def _base_title(title: str) -> str:

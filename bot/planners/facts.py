@@ -92,6 +92,8 @@ class FactPlanner:
         }
 
     def accepts(self, a: Analysis) -> bool:
+        if a.extra.get("only"):  # one document's answer (a comparison of documents): its clauses
+            return False
         intent = a.route.intent
         if intent == "policy_info":
             return a.kind == "issued"

@@ -261,14 +261,14 @@ class AnswerEngine:
         pieces = [self._sub(a, p) for p in self._pieces(a.route.question)]
         named = [self._documents_named(p) for p in pieces]
         if len(documents) >= 2:
-            mine = {d[0]: p for p, d in zip(pieces, named) if len(d) == 1}  # each document its own words, when it has them
+            mine = {d[0]: p for p, d in zip(pieces, named, strict=True) if len(d) == 1}  # each document its own words, when it has them
             for doc in documents[:4]:
                 sub = mine.get(doc, a) if len(mine) == len(documents) else a
                 out.append((replace(sub, route=replace(sub.route, intent=intent), extra={**sub.extra, "only": doc}), None))
         elif len(a.route.regions) >= 2:
             out = [(replace(a, route=replace(a.route, regions=[r], intent=intent)), r) for r in a.route.regions[:4]]
         elif len(pieces) >= 2 and all(p.topic for p in pieces):
-            for p, d in zip(pieces[:4], named):
+            for p, d in zip(pieces[:4], named[:4], strict=True):
                 sub = replace(p, route=replace(p.route, intent=intent if p.route.intent == "compare" else p.route.intent))
                 if len(d) == 1:
                     sub = replace(sub, extra={**sub.extra, "only": d[0]})

@@ -24,7 +24,9 @@ TITLE_END = re.compile(
     r"报告|盘点|分析|指引|规则|章程|标准|批复|函)(?:[（(][^）)]{1,20}[）)])*$"
 )
 # the kind of document a title ends with, as a question names it ("…若干措施", "…行动计划", "…条例")
-TITLE_KIND = re.compile(r"(?:若干|实施|管理|促进|行动|工作|建设|发展|暂行|试行)?(?:条例|办法|规定|细则|措施|意见|方案|计划|规划|纲要|指南|问答|实录)$")
+TITLE_KIND = re.compile(
+    r"(?:若干|实施|管理|促进|行动|工作|建设|发展|暂行|试行)?(?:条例|办法|规定|细则|措施|意见|方案|计划|规划|纲要|指南|问答|实录)$"
+)
 MARKUP = re.compile(r"^#+\s*|\*\*|<[^>]{1,200}>|^\s*[-*]\s+")
 
 
@@ -136,8 +138,10 @@ class DocumentCatalog:
             share = sum(len(x) for x in spans) / len(core)
             kind = TITLE_KIND.search(core)
             own = [
-                x for x in spans
-                if len(_unplaced(x, self.kb.gaz)) >= 3 and not (kind and x in kind.group(0))
+                x
+                for x in spans
+                if len(_unplaced(x, self.kb.gaz)) >= 3
+                and not (kind and x in kind.group(0))
                 and sum(1 for c in cores.values() if x in c) <= max(1, len(cores) // 20)
             ]
             if share >= 0.6 or (kind and kind.group(0)[-2:] in q and own):

@@ -260,14 +260,18 @@ class AnswerEngine:
         out: list[tuple[Analysis, str | None]] = []
         pieces = [self._sub(a, p) for p in self._pieces(a.route.question)]
         named = [self._documents_named(p) for p in pieces]
-        if len(documents) >= 2:
+        if len(a.route.regions) >= 2:  # each place, from the document the question names there if it names one
+            for r in a.route.regions[:4]:
+                sub = replace(a, route=replace(a.route, regions=[r], intent=intent))
+                here = [d for d in documents if self._placed_in(d, r)]
+                out.append((replace(sub, extra={**sub.extra, "only": here[0]}) if len(here) == 1 else sub, r))
+        elif len(documents) >= 2:
             mine = {d[0]: p for p, d in zip(pieces, named, strict=True) if len(d) == 1}  # each document its own words, when it has them
             for doc in documents[:4]:
                 sub = mine.get(doc, a) if len(mine) == len(documents) else a
                 out.append((replace(sub, route=replace(sub.route, intent=intent), extra={**sub.extra, "only": doc}), None))
-        elif len(a.route.regions) >= 2:
-            out = [(replace(a, route=replace(a.route, regions=[r], intent=intent)), r) for r in a.route.regions[:4]]
-        elif len(pieces) >= 2 and all(p.topic for p in pieces):
+        elif len(pieces) >= 2 and all(p.topic for p in pieces) and not (a.route.year and documents and self.catalog.versions(documents[0])):
+            # two things asked ("A的奖励，和B的开办经费，各是多少？"), not two versions of one policy ("2010版和2024版")
             for p, d in zip(pieces[:4], named[:4], strict=True):
                 sub = replace(p, route=replace(p.route, intent=intent if p.route.intent == "compare" else p.route.intent))
                 if len(d) == 1:
@@ -275,6 +279,11 @@ class AnswerEngine:
                 region = sub.route.region if sub.route.region and self.covered.covers(sub.route.region) else None
                 out.append((sub, None if len(d) == 1 else region))
         return out
+
+    def _placed_in(self, source: str, region: str) -> bool:
+        doc = self.catalog.get(source) if self.catalog is not None else None
+        gaz = self.kb.gaz
+        return bool(doc) and any(r == region or gaz.contains(region, r) for r in doc.regions)
 
     def _compare(self, a: Analysis, subs: list[tuple[Analysis, str | None]]) -> Plan:
         """Each document, place or part of the question answered on its own, side by side."""

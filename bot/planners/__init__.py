@@ -132,10 +132,13 @@ class DocumentCatalog:
         cores = {d.source: _core(d.title) for d in self.all() if d.title}
         out: list[tuple[float, str]] = []
         for src, core in cores.items():
-            if len(core) < 4:
+            own_chars = len(_unplaced(core, self.kb.gaz))  # place names in a title name no document on their own
+            if own_chars < 4:
                 continue
-            spans = _common_spans(core, q)
-            share = sum(len(x) for x in spans) / len(core)
+            spans = [x for x in _common_spans(core, q) if _unplaced(x, self.kb.gaz)]
+            common = max(2, len(cores) // 4)  # words a quarter of the titles share ("元宇宙", "促进") count half
+            got = sum(len(_unplaced(x, self.kb.gaz)) * (0.5 if sum(x in c for c in cores.values()) > common else 1.0) for x in spans)
+            share = got / own_chars
             kind = TITLE_KIND.search(core)
             own = [
                 x

@@ -295,7 +295,11 @@ class ClauseScorer:
             total = sum(weights.values()) or 1.0
             ctx = (sum(named.values()) + cov * sum(rest.values())) / total
             has_cue = bool(cue and cue.search(c.text))
-            s = 4.0 * cov + 3.0 * ctx + 2.0 * c.retrieval - 0.12 * min(c.rank, 20)
+            # a word met by the section heading, not by the clause or its document's title ("审核" under "第二章 审核"):
+            # of two clauses in that section, the one that says it first
+            doc_words = f"{c.chunk.policy} {self._title(c.chunk.source)}"
+            by_heading = sum(w for t, w in named.items() if t not in doc_words) / total
+            s = 4.0 * cov + 3.0 * ctx - 0.5 * by_heading + 2.0 * c.retrieval - 0.12 * min(c.rank, 20)
             if has_cue:  # where the type is a kind of fact (a date, a time limit) its cue decides more
                 s += 2.5 if a.kind in CUE_DECIDES else 1.5
             if c.named:

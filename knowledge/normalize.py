@@ -304,6 +304,18 @@ def _main_text(t: Tracked, meta: dict[str, str]) -> Tracked:
     return Tracked.join(parts) if parts else page
 
 
+def _strip_markdown(t: Tracked) -> Tracked:
+    """Markdown marks, so quotes and titles read as text: "## 第一章 总则" → "第一章 总则", "**发布日期**：" → "发布日期：".
+
+    Also "> " quote marks, table rule lines ("|---|:--:|") and links ("[原文](https://…)" → "原文").
+    """
+    t = t.sub(r"(?m)^[ \t]*#{1,6}[ \t]+", "")
+    t = t.sub(r"(?m)^[ \t]*>[ \t]?", "")
+    t = t.sub(r"\*\*([^*\n]+?)\*\*|(?<![\w])__([^_\n]+?)__(?![\w])", lambda m: m.group(1) or m.group(2))
+    t = t.sub(r"(?m)^[ \t]*\|?(?:[ \t]*:?-+:?[ \t]*\|)+(?:[ \t]*:?-+:?[ \t]*)?$\n?", "")
+    return t.sub(r"\[([^\]\n]+)\]\((?:https?://|/)[^)\s]*\)", lambda m: m.group(1))
+
+
 def _strip_annotations(t: Tracked) -> Tracked:
     t = t.sub(r"\[(?:bookmark|image|img|figure)\s*:[^\]\n]*\]", "", re.I)
     toned = re.findall(rf"[{CJK}]\({PINYIN}\)", t.text)
@@ -512,6 +524,7 @@ def clean(original: str) -> CleanDoc:
     t = t.sub(r"\r\n?", "\n")
     t = _front_matter(t, meta)
     t = _main_text(t, meta) if is_web_page(t.text) else _strip_html(t)
+    t = _strip_markdown(t)
     t = _strip_annotations(t)
     t = _script_and_width(t)
     t = _drop_lines(t, meta)

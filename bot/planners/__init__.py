@@ -130,14 +130,15 @@ class DocumentCatalog:
         if key in self._named:
             return self._named[key]
         cores = {d.source: _core(d.title) for d in self.all() if d.title}
+        titles = set(cores.values())  # versions of one policy share a title: it counts once
         out: list[tuple[float, str]] = []
         for src, core in cores.items():
             own_chars = len(_unplaced(core, self.kb.gaz))  # place names in a title name no document on their own
             if own_chars < 4:
                 continue
             spans = [x for x in _common_spans(core, q) if _unplaced(x, self.kb.gaz)]
-            common = max(2, len(cores) // 4)  # words a quarter of the titles share ("元宇宙", "促进") count half
-            got = sum(len(_unplaced(x, self.kb.gaz)) * (0.5 if sum(x in c for c in cores.values()) > common else 1.0) for x in spans)
+            common = max(2, len(titles) // 4)  # words a quarter of the titles share ("元宇宙", "促进") count half
+            got = sum(len(_unplaced(x, self.kb.gaz)) * (0.5 if sum(x in c for c in titles) > common else 1.0) for x in spans)
             share = got / own_chars
             kind = TITLE_KIND.search(core)
             own = [
@@ -145,7 +146,7 @@ class DocumentCatalog:
                 for x in spans
                 if len(_unplaced(x, self.kb.gaz)) >= 3
                 and not (kind and x in kind.group(0))
-                and sum(1 for c in cores.values() if x in c) <= max(1, len(cores) // 20)
+                and sum(1 for c in titles if x in c) <= max(1, len(titles) // 20)
             ]
             if share >= 0.6 or (kind and kind.group(0)[-2:] in q and own):
                 out.append((share + 0.1 * len(own), src))
@@ -176,10 +177,14 @@ def _core(title: str) -> str:
     return re.sub(r"[（(][^）)]*[）)]|关于印发|的通知$|^关于|[“”\"'‘’\s]", "", t)
 
 
+ZONE_NAME = re.compile(r"(?:园区|开发区|经开区|高新区|新区|示范区|自贸区|试验区)$")
+
+
 def _unplaced(text: str, gaz: Any) -> str:
-    """``text`` without the place names in it."""
-    for start, end, _ in sorted(gaz.find_all(text), reverse=True):
-        text = text[:start] + text[end:]
+    """``text`` without the names of administrative divisions in it; a zone's name ("北京经济技术开发区") names a document: it stays."""
+    for start, end, name in sorted(gaz.find_all(text), reverse=True):
+        if not ZONE_NAME.search(name):
+            text = text[:start] + text[end:]
     return text
 
 

@@ -48,6 +48,11 @@ class AnswerType:
     drop: re.Pattern[str] | None
     strict: bool
     what: tuple[str, str]
+    # a question that asks for a figure (``figure_ask``) is answered only by a passage that gives one (``figure``)
+    figure_ask: re.Pattern[str] | None = None
+    figure: re.Pattern[str] | None = None
+    figure_not: re.Pattern[str] | None = None  # a passage whose sum is of another kind (a fine)
+    figure_what: tuple[str, str] = ("", "")
 
 
 @lru_cache(maxsize=4)
@@ -65,6 +70,10 @@ def load_answer_types(path: Path = DATA / "answer_types.toml") -> tuple[AnswerTy
                 re.compile(rf"(?<![A-Za-z-])(?:{t['drop']})(?![A-Za-z-])", re.I) if t.get("drop") else None,
                 bool(t.get("strict", False)),
                 (t["what"][0], t["what"][1]),
+                re.compile(t["figure_ask"], re.I) if t.get("figure_ask") else None,
+                re.compile(t["figure"], re.I) if t.get("figure") else None,
+                re.compile(t["figure_not"], re.I) if t.get("figure_not") else None,
+                tuple(t.get("figure_what", ("", "")))[:2],  # type: ignore[arg-type]
             )
         )
     if not out or out[-1].name != "overview":

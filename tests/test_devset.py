@@ -105,3 +105,16 @@ def test_markdown_is_read_as_text() -> None:
     at = small.text.index("发布日期")
     start, end = small.tracked.span(at, at + 4)
     assert "发布日期" in small.original[start:end] and end - start <= 8  # the quote's span points at the marked words
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "浙江省高新技术企业认定后奖励多少？",  # the regulation names rewards and fines, never a sum of reward
+        "上海民营经济措施里对企业上市奖励多少？",  # the Q&A speaks of listing support, with no sum
+    ],
+)
+def test_an_amount_the_document_does_not_state_is_refused(corpus_engine, question: str) -> None:
+    engine, _ = corpus_engine
+    a = engine.answer(question, f"nosum:{question}")
+    assert a.found is False and "没有写明具体金额" in a.answer and not re.search(r"\d", a.answer), a.answer

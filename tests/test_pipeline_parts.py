@@ -177,3 +177,21 @@ def test_lexicon_reads_english_words_in_the_documents_words() -> None:
     assert got["subsidy"][0] == "补贴" and "补助" in got["subsidy"]
     assert got["educational background"] == ["学历"]
     assert "how" not in got and "much" not in got
+
+
+@pytest.mark.parametrize(
+    ("passage", "gives"),
+    [
+        ("对新认定的瞪羚企业给予一次性奖励50万元。", True),
+        ("按实际研发投入的30%给予补助，最高200万元。", True),
+        ("最高按照国拨经费给予1:1配套支持。", True),
+        ("按每人3000元给予用人单位留用补贴。", True),
+        ("骗取项目和奖励的，没收违法所得，并可以处五万元以上二十万元以下的罚款。", False),
+        ("民营企业在本市A股上市公司中占比55.4%。", False),
+        ("鼓励符合条件的优质民营企业通过上市融资、并购重组对接资本市场。", False),
+    ],
+)
+def test_an_amount_asked_is_a_sum_given(passage: str, gives: bool) -> None:
+    amount = next(t for t in load_answer_types() if t.name == "amount")
+    assert amount.figure and amount.figure_ask and amount.figure_ask.search("上市奖励多少？")
+    assert (bool(amount.figure.search(passage)) and not (amount.figure_not and amount.figure_not.search(passage))) is gives

@@ -150,6 +150,18 @@ class ClausePlanner:
         best = ranked[0]
         if not self._answers(a, best, ranked):
             return None
+        if t.figure is not None and t.figure_ask is not None and t.figure_ask.search(a.route.question.lower()):
+            def gives(s: Scored) -> bool:
+                return bool(t.figure.search(s.clause.text)) and not (t.figure_not and t.figure_not.search(s.clause.text))
+
+            if not gives(best):  # "上市奖励多少": a passage with the sum, else say it is not stated
+                pool = self._whole_documents(a, ranked)
+                near = max(WEAK_COVERAGE, best.coverage - 0.25)
+                given = [s for s in pool[:30] if gives(s) and s.coverage >= near]
+                if not given:
+                    return self._not_stated(a, ranked, what=t.figure_what[1 if a.lang == "en" else 0])
+                ranked = given + [s for s in pool if s not in given]
+                best = ranked[0]
         year = str(a.route.year or "")
         if t.name == "target" and year and not self._of_year(best, year):
             # "2030年的目标" where the document aims at 2025: a target for another year is no answer

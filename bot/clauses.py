@@ -166,7 +166,7 @@ class ClauseFinder:
 
     def run(self, a: Analysis, region: str | None, keep: Callable[[Clause], bool] | None = None) -> list[Clause]:
         """Clauses of the passages retrieved; with ``keep``, also the kept clauses of the documents the question names."""
-        only = a.extra.get("only")
+        only = a.extra.get("only") or a.extra.get("document")  # "document": the one a follow-up points back at
         named = [only] if only else self.catalog.named_in(a.route.question)
         k = self.k * 3 if named else self.k
         # a district's question also finds its city's and province's policies, which hold there too

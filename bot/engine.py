@@ -30,6 +30,14 @@ from knowledge.errors import KnowledgeError
 from knowledge.index import KnowledgeBase
 
 PARTS = re.compile(r"[，,；;]?\s*(?:和|与|跟|以及|还有|同)(?=[\u4e00-\u9fffA-Za-z0-9“])|[；;]")  # "A…，和B…"
+# a follow-up that points back at the document just answered: "这个政策什么时候到期？", "它有效期多久？"
+BACK_TO_DOCUMENT = re.compile(
+    r"(?:这个|这份|这项|该|此|本|上面的?|刚才的?)(?:政策|文件|办法|条例|措施|方案|细则|意见|通知|规定)|^它|它的|它是"
+    r"|\b(?:it|its)\b|\bthis (?:policy|document|regulation|measure|plan)",
+    re.I,
+)
+DOCUMENT_TYPES = ("effective", "validity", "issued", "version")  # asked of a document as a whole
+SAME_AGAIN = re.compile(r"^(?:那|那么|那个)?.{2,60}(?:呢|怎么样|如何)[？?]?$|^(?:what about|and|how about)\b", re.I)  # "那北京的条例呢？"
 EACH = re.compile("|".join(map(re.escape, sorted(load_words(Path(__file__).parent / "data" / "compare_words.txt")))), re.I)
 log = logging.getLogger(__name__)
 
@@ -100,6 +108,7 @@ class AnswerEngine:
                 a = self.analyzer.run(text, state)
                 if state.get("source"):
                     a = replace(a, extra={**a.extra, "source": state["source"]})
+                a = self._follow_document(a, state)
                 plan = self._plan_message(text, a, state)
         except KnowledgeError as exc:
             log.error("answer failed for %r: %s", text, exc)
@@ -160,6 +169,21 @@ class AnswerEngine:
         }
 
     # ---------- planning
+    def _follow_document(self, a: Analysis, state: dict[str, Any]) -> Analysis:
+        """A follow-up about a document: the one just answered ("这个政策什么时候到期？"),
+        or the one it names, with the last kind of answer ("那北京…条例呢？")."""
+        if not state or self.catalog is None:
+            return a
+        q = a.route.question
+        named = self.catalog.named_in(q)
+        prev = self.analyzer.by_name.get(state.get("answer_type", ""))
+        if named and a.kind == "overview" and prev is not None and prev.name != "overview" and SAME_AGAIN.search(q.strip()):
+            return replace(a, answer_type=prev, extra={**a.extra, "only": named[0]})
+        own_place = self.kb.gaz.names_in(q, question=True)
+        if a.kind in DOCUMENT_TYPES and not named and not own_place and state.get("source") and BACK_TO_DOCUMENT.search(q):
+            return replace(a, topic=(), topic_text="", carried=False, extra={**a.extra, "document": state["source"]})
+        return a
+
     def _plan_message(self, text: str, a: Analysis, state: dict[str, Any]) -> Plan:
         """Compound questions ("最多能租几年？续租要提前多久？") get one plan per clause, joined."""
         clauses = self.analyzer.router.clauses(text)

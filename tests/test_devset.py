@@ -118,3 +118,18 @@ def test_an_amount_the_document_does_not_state_is_refused(corpus_engine, questio
     engine, _ = corpus_engine
     a = engine.answer(question, f"nosum:{question}")
     assert a.found is False and "没有写明具体金额" in a.answer and not re.search(r"\d", a.answer), a.answer
+
+
+def test_follow_ups_about_a_document(corpus_engine) -> None:
+    engine, _ = corpus_engine
+    # the last kind of answer, for the document the follow-up names
+    engine.answer("浙江高新技术促进条例什么时候施行？", "fd1")
+    b = engine.answer("那北京国际科技创新中心建设条例呢？", "fd1")
+    assert b.found and "2024年3月1日" in b.answer and all("beijing" in c.source for c in b.citations), b.answer
+    # "它" is that document: it states no period of validity, and the reply names it
+    c = engine.answer("它有效期多久？", "fd1")
+    assert c.found is False and "北京国际科技创新中心建设条例" in c.answer and "没有写明有效期" in c.answer, c.answer
+    # "这个政策" after a support question: the policy's own date, not the support's words
+    engine.answer("江北新区软件企业用智算做大模型一年最多补多少？", "fd2")
+    d = engine.answer("这个政策什么时候到期？", "fd2")
+    assert d.found and "2028年12月31日" in d.answer and all("jiangbei" in c.source for c in d.citations), d.answer

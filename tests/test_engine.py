@@ -87,7 +87,7 @@ def test_comparison_and_list(engine: AnswerEngine) -> None:
         ("成都的元宇宙补贴有多少？", "知识库里没有成都市"),
         ("上海2030年元宇宙目标是多少？", "所问年份"),
         ("明天会下雨吗？", "超出了我的范围"),
-        ("How much metaverse subsidy does Chengdu offer?", "no metaverse policy for Chengdu"),
+        ("How much metaverse subsidy does Chengdu offer?", "no policy document for Chengdu"),
     ],
 )
 def test_out_of_scope_says_so(engine: AnswerEngine, question: str, reason: str) -> None:

@@ -433,7 +433,9 @@ class ClausePlanner:
 
     def _not_stated(self, a: Analysis, ranked: list[Scored], what: str = "") -> Plan:
         top = ranked[0].clause.chunk if ranked and ranked[0].coverage >= WEAK_COVERAGE else None
-        title = self._showable(self.catalog.title_for(top)) if top else ""
+        doc = a.extra.get("only") or a.extra.get("document")
+        only = self.catalog.get(doc) if doc else None  # the one document asked about
+        title = self._showable(self.catalog.title_for(top)) if top else self._showable(only.title) if only else ""
         what = what or a.answer_type.what[1 if a.lang == "en" else 0]
         lead = self.composer.render("not_stated", a.lang, title=title, what=what, hint=False)
         return Plan([], found=False, lead=lead, source=top.source if top else "", intent=a.route.intent)

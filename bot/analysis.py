@@ -30,6 +30,7 @@ QUOTED = re.compile(r"[“\"「『]([^”\"」』]+)[”\"」』]")
 ASKING = re.compile(r"多少|几|什么|哪|吗|呢|如何|怎么|[?？]|how|what|which|when|who", re.I)
 # "多少项", "几家": the unit the answer's figure is counted in
 LOOSE_ZONES = sorted(load_zones()[3], key=len, reverse=True)  # 园区, 产业园 after a place name
+ZONE_FULL = load_zones()[2]  # "自贸区" is written 自由贸易试验区 in a title and a text
 ASKED_UNIT = re.compile(r"(?:多少|几)\s*(项|家|个|名|人|条|所|类|套|亩|年|天|个月|亿元|万元|元)")
 
 # A figure the asker states about themselves: "营收3亿", "投入800万", "600亩", "年薪30万元".
@@ -158,6 +159,14 @@ class Analyzer:
         synonyms = self.router.expander.synonyms
         alternatives = {t: tuple(x for x in synonyms[t] if x != t) for t in terms if t in synonyms}
         extra: dict[str, Any] = {"unit": unit.group(1)} if unit else {}
+        full_forms: dict[str, str] = {}
+        for t in terms:  # a zone abbreviation: its full form is the same word ("重庆自贸区条例")
+            full = next((t.replace(k, v) for k, v in ZONE_FULL.items() if k in t), None)
+            if full:
+                alternatives[t] = (*alternatives.get(t, ()), full)
+                full_forms[t] = full
+        if full_forms:
+            extra["full_forms"] = full_forms
         if route.lang == "en":
             equal = []
             for g in self._english_groups(topic_text):

@@ -288,8 +288,11 @@ class ClauseScorer:
             context = " ".join(
                 x for x in (c.label, c.lead, " ".join(c.chunk.section[-2:]), c.chunk.policy, self._title(c.chunk.source)) if x
             )
-            named = {t: w for t, w in weights.items() if t in context and t not in c.text}
             alts = a.alternatives
+            full = a.extra.get("full_forms", {})  # "自贸区" named by a title's 自由贸易试验区
+            named = {
+                t: w for t, w in weights.items() if (t in context or full.get(t, "\0") in context) and t not in c.text
+            }
             rest = {t: w for t, w in weights.items() if t not in named}
             cov = self.coverage(c.text, rest, alts, equal) if rest else (1.0 if named else 0.0)
             total = sum(weights.values()) or 1.0

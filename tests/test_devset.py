@@ -133,3 +133,10 @@ def test_follow_ups_about_a_document(corpus_engine) -> None:
     engine.answer("江北新区软件企业用智算做大模型一年最多补多少？", "fd2")
     d = engine.answer("这个政策什么时候到期？", "fd2")
     assert d.found and "2028年12月31日" in d.answer and all("jiangbei" in c.source for c in d.citations), d.answer
+
+
+def test_a_zone_abbreviation_is_its_full_name(corpus_engine) -> None:
+    engine, _ = corpus_engine
+    # "自贸区" is the title's 自由贸易试验区: the regulation's own date of effect, not a refusal
+    a = engine.answer("重庆自贸区条例什么时候施行的？", "abbr")
+    assert a.found and "2019年11月1日" in a.answer and all("chongqing" in c.source for c in a.citations), a.answer

@@ -62,6 +62,7 @@ def article_number(article: str) -> int | None:
 
 NOT_KINDS = load_words(Path(__file__).parent.parent / "data" / "not_support_kinds.txt")
 FOUND_COVERAGE = 0.4
+DOCUMENT_LEVEL = {"effective", "validity", "issued"}  # asked of a whole document: its title names what is asked
 WEAK_COVERAGE = 0.25
 NEAR_ONLY = {"amount", "target", "tier"}
 MORE = {"issued": 1, "condition": 3, "list": 5, "overview": 2, "tier": 2, "amount": 2, "target": 2, "article": 1, "date": 2, "version": 2}
@@ -251,8 +252,9 @@ class ClausePlanner:
         if best.coverage >= FOUND_COVERAGE or (best.clause.rank == 0 and best.coverage >= WEAK_COVERAGE):
             return True
         doc = max((s.coverage for s in ranked if s.clause.chunk.source == best.clause.chunk.source), default=0.0)
-        if best.cue and a.kind in CUE_DECIDES and doc >= WEAK_COVERAGE:
-            return True  # a document's own date of effect, found by reading the document the question is about whole
+        if best.cue and a.kind in CUE_DECIDES and (doc >= WEAK_COVERAGE or (best.clause.named and a.kind in DOCUMENT_LEVEL)):
+            # a document's own date of effect, found by reading the document the question is about (or names) whole
+            return True
         return best.coverage >= WEAK_COVERAGE and best.cue and best.clause.rank <= 2
 
     def _whole_documents(self, a: Analysis, ranked: list[Scored]) -> list[Scored]:

@@ -15,6 +15,7 @@ import logging
 import re
 import threading
 import time
+import tomllib
 import unicodedata
 from dataclasses import replace
 from pathlib import Path
@@ -30,14 +31,10 @@ from knowledge.errors import KnowledgeError
 from knowledge.index import KnowledgeBase
 
 PARTS = re.compile(r"[，,；;]?\s*(?:和|与|跟|以及|还有|同)(?=[\u4e00-\u9fffA-Za-z0-9“])|[；;]")  # "A…，和B…"
-# a follow-up that points back at the document just answered: "这个政策什么时候到期？", "它有效期多久？"
-BACK_TO_DOCUMENT = re.compile(
-    r"(?:这个|这份|这项|该|此|本|上面的?|刚才的?)(?:政策|文件|办法|条例|措施|方案|细则|意见|通知|规定)|^它|它的|它是"
-    r"|\b(?:it|its)\b|\bthis (?:policy|document|regulation|measure|plan)",
-    re.I,
-)
+FOLLOW_UPS = tomllib.loads((Path(__file__).parent / "data" / "follow_ups.toml").read_text(encoding="utf-8"))
+BACK_TO_DOCUMENT = re.compile(FOLLOW_UPS["back_to_document"], re.I)  # "这个政策什么时候到期？"
+SAME_AGAIN = re.compile(FOLLOW_UPS["same_again"], re.I)  # "那北京的条例呢？"
 DOCUMENT_TYPES = ("effective", "validity", "issued", "version")  # asked of a document as a whole
-SAME_AGAIN = re.compile(r"^(?:那|那么|那个)?.{2,60}(?:呢|怎么样|如何)[？?]?$|^(?:what about|and|how about)\b", re.I)  # "那北京的条例呢？"
 EACH = re.compile("|".join(map(re.escape, sorted(load_words(Path(__file__).parent / "data" / "compare_words.txt")))), re.I)
 log = logging.getLogger(__name__)
 

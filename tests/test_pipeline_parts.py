@@ -195,4 +195,5 @@ def test_lexicon_reads_english_words_in_the_documents_words() -> None:
 def test_an_amount_asked_is_a_sum_given(passage: str, gives: bool) -> None:
     amount = next(t for t in load_answer_types() if t.name == "amount")
     assert amount.figure and amount.figure_ask and amount.figure_ask.search("上市奖励多少？")
+    assert not amount.figure_ask.search("超标排污最多罚多少钱？"), "a fine asked about is the answer"
     assert (bool(amount.figure.search(passage)) and not (amount.figure_not and amount.figure_not.search(passage))) is gives

@@ -59,6 +59,8 @@ URL = re.compile(r"https?://|www\.|\.(?:html?|cn|com)\b", re.I)
 # A document number: "宁新区管规字〔2026〕4号", "穗人社规字〔2019〕6号", "国办发〔2018〕15号".
 DOC_NO = re.compile(r"[\u4e00-\u9fff]{1,12}[〔\[【]\s*\d{4}\s*[〕\]】]\s*第?\s*\d{1,4}\s*号")
 DATE_LINE = re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日$")
+# the date a title carries on its own line below it: "关于支持重点产业加快发展的实施意见" / "(2023年2月8日)"
+TITLE_DATE = re.compile(r"^[（(]\s*(\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)\s*[）)]$")
 # A 人大 adoption line, bracketed or not: "（2024年1月25日北京市第十六届人民代表大会第二次会议通过）",
 # "2020年7月31日 河南省第十三届人民代表大会常务委员会第十九次会议通过", "…会议《关于修改…的决定》修正".
 # The 批准 of a higher 人大常委会 ("广东省…会议批准") is not the issuer's own act.
@@ -362,6 +364,7 @@ def describe(source: str, doc: CleanDoc, policies: list[Policy], gaz: Gazetteer,
         or next((_iso(fields[k]) for k in DATE_FIELDS if k in fields and _iso(fields[k])), "")
         or _iso(meta.get("颁布日期", "") or meta.get("发布日期", "") or meta.get("印发日期", ""))
         or iso_date(meta.get("date", ""))
+        or next((iso_date(m.group(1)) for ln in lines[:8] if (m := TITLE_DATE.match(ln.strip()))), "")
     )
     doc_no = meta.get("文号", "") or fields.get("文号", "") or fields.get("发文字号", "")
     if not doc_no:

@@ -230,7 +230,10 @@ class ClausePlanner:
         """
         # a compound question's later clause ("…上市有奖励吗，多少钱") is read with the whole message
         asked = f"{a.route.question} {a.topic_text} {a.extra.get('dense_text', '')}"
+        titles = [self.catalog.get(s).title for s in self.catalog.named_in(a.route.question) if self.catalog.get(s)]
         for t in a.topic:
+            if any(t in x for x in titles):  # "关于支持重点产业…的实施意见是哪天出的": the title's words, not a kind of support
+                continue
             whole = SUPPORT_WORD.fullmatch(t)  # "购房补贴" as one word: its kind is "购房"
             kind = whole.group(1) if whole else t
             after = re.search(re.escape(t) + SUPPORT_AFTER, asked)

@@ -7,6 +7,7 @@ never answered from another place's text.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,7 @@ DATA = Path(__file__).parent / "data"
 FUNCTION_CHARS = re.compile(r"[的个几哪在是有和与及这那本该其各建设元宇宙了吗呢]")
 
 
+@lru_cache(maxsize=4)
 def load_zones(path: Path = DATA / "zones.txt") -> tuple[re.Pattern[str], frozenset[str], dict[str, str], frozenset[str]]:
     """The zone-name pattern, generic prefixes, the suffixes' full forms and the loose suffixes of ``data/zones.txt``."""
     suffixes: list[str] = []
@@ -35,6 +37,15 @@ def load_zones(path: Path = DATA / "zones.txt") -> tuple[re.Pattern[str], frozen
             same.update(x.split("=", 1) for x in line.split(":", 1)[1].split() if "=" in x)
     alt = "|".join(sorted(map(re.escape, [*suffixes, *same]), key=len, reverse=True))
     return re.compile(rf"([\u4e00-\u9fff]{{2,8}}?)({alt})"), frozenset(generic), same, frozenset(loose)
+
+
+@lru_cache(maxsize=4)
+def zone_name_end(path: Path = DATA / "zones.txt") -> re.Pattern[str]:
+    """The end of a zone's name, short or full ("…高新区", "…自由贸易试验区"): the suffixes of ``data/zones.txt``."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    words = {w for line in lines if line.startswith("suffix:") for w in line.split(":", 1)[1].split()}
+    words |= {w for pair in load_zones(path)[2].items() for w in pair}
+    return re.compile("(?:" + "|".join(sorted(map(re.escape, words), key=len, reverse=True)) + ")$")
 
 
 def place_name(gaz: Any, region: str | None, lang: str) -> str:

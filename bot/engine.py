@@ -21,7 +21,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from bot.analysis import Analysis, Analyzer, load_words
+from bot.analysis import DOCUMENT_TYPES, Analysis, Analyzer, load_words
 from bot.answer import Answer
 from bot.compose import Claim, Composer
 from bot.coverage import Coverage, place_name
@@ -34,7 +34,6 @@ PARTS = re.compile(r"[，,；;]?\s*(?:和|与|跟|以及|还有|同)(?=[\u4e00-\
 FOLLOW_UPS = tomllib.loads((Path(__file__).parent / "data" / "follow_ups.toml").read_text(encoding="utf-8"))
 BACK_TO_DOCUMENT = re.compile(FOLLOW_UPS["back_to_document"], re.I)  # "这个政策什么时候到期？"
 SAME_AGAIN = re.compile(FOLLOW_UPS["same_again"], re.I)  # "那北京的条例呢？"
-DOCUMENT_TYPES = ("effective", "validity", "issued", "version")  # asked of a document as a whole
 EACH = re.compile("|".join(map(re.escape, sorted(load_words(Path(__file__).parent / "data" / "compare_words.txt")))), re.I)
 log = logging.getLogger(__name__)
 

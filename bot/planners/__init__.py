@@ -14,6 +14,7 @@ from typing import Any, Protocol
 
 from bot.analysis import Analysis
 from bot.compose import Claim
+from bot.coverage import zone_name_end
 from knowledge.chunking import Chunk
 from knowledge.documents import untitled
 from knowledge.index import KnowledgeBase
@@ -177,7 +178,7 @@ def _core(title: str) -> str:
     return re.sub(r"[（(][^）)]*[）)]|关于印发|的通知$|^关于|[“”\"'‘’\s]", "", t)
 
 
-ZONE_NAME = re.compile(r"(?:园区|开发区|经开区|高新区|新区|示范区|自贸区|试验区)$")
+ZONE_NAME = zone_name_end()
 
 
 def _unplaced(text: str, gaz: Any) -> str:

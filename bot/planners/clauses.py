@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
-from bot.analysis import Analysis, load_answer_types, load_words
+from bot.analysis import DOCUMENT_TYPES, Analysis, load_answer_types, load_words
 from bot.clauses import CUE_DECIDES, ITEM_NUMBER, Clause, ClauseFinder, ClauseScorer, Scored, cut
 from bot.compose import Claim, Composer, Quote
 from bot.coverage import place_name
@@ -62,7 +62,6 @@ def article_number(article: str) -> int | None:
 
 NOT_KINDS = load_words(Path(__file__).parent.parent / "data" / "not_support_kinds.txt")
 FOUND_COVERAGE = 0.4
-DOCUMENT_LEVEL = {"effective", "validity", "issued"}  # asked of a whole document: its title names what is asked
 WEAK_COVERAGE = 0.25
 NEAR_ONLY = {"amount", "target", "tier"}
 MORE = {"issued": 1, "condition": 3, "list": 5, "overview": 2, "tier": 2, "amount": 2, "target": 2, "article": 1, "date": 2, "version": 2}
@@ -230,7 +229,7 @@ class ClausePlanner:
         """
         # a compound question's later clause ("…上市有奖励吗，多少钱") is read with the whole message
         asked = f"{a.route.question} {a.topic_text} {a.extra.get('dense_text', '')}"
-        titles = [self.catalog.get(s).title for s in self.catalog.named_in(a.route.question) if self.catalog.get(s)]
+        titles = [d.title for d in map(self.catalog.get, self.catalog.named_in(a.route.question)) if d]
         for t in a.topic:
             if any(t in x for x in titles):  # "关于支持重点产业…的实施意见是哪天出的": the title's words, not a kind of support
                 continue
@@ -255,7 +254,7 @@ class ClausePlanner:
         if best.coverage >= FOUND_COVERAGE or (best.clause.rank == 0 and best.coverage >= WEAK_COVERAGE):
             return True
         doc = max((s.coverage for s in ranked if s.clause.chunk.source == best.clause.chunk.source), default=0.0)
-        if best.cue and a.kind in CUE_DECIDES and (doc >= WEAK_COVERAGE or (best.clause.named and a.kind in DOCUMENT_LEVEL)):
+        if best.cue and a.kind in CUE_DECIDES and (doc >= WEAK_COVERAGE or (best.clause.named and a.kind in DOCUMENT_TYPES)):
             # a document's own date of effect, found by reading the document the question is about (or names) whole
             return True
         return best.coverage >= WEAK_COVERAGE and best.cue and best.clause.rank <= 2

@@ -150,7 +150,8 @@ class ClausePlanner:
         best = ranked[0]
         if not self._answers(a, best, ranked):
             return None
-        if t.figure is not None and t.figure_ask is not None and t.figure_ask.search(a.route.question.lower()):
+        counted = a.extra.get("unit") not in (None, "元", "万元", "亿元")  # "最多能买几个", "支持多少个项目": a count, not a sum
+        if t.figure is not None and t.figure_ask is not None and t.figure_ask.search(a.route.question.lower()) and not counted:
             def gives(s: Scored) -> bool:
                 return bool(t.figure.search(s.clause.text)) and not (t.figure_not and t.figure_not.search(s.clause.text))
 

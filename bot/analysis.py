@@ -40,6 +40,9 @@ OWN_FIGURE = re.compile(
 )
 
 
+# a question on what changed between versions ("新版和旧版…有什么变化", "改成多少了")
+CHANGED = re.compile(r"变化|区别|不同|差别|差异|改了|改成|改为|改动|调整了|变了|有何变|what changed|differ|change", re.I)
+
 @dataclass(frozen=True)
 class AnswerType:
     """One kind of answer: how a question asks for it and how a passage gives it."""
@@ -55,6 +58,9 @@ class AnswerType:
     figure: re.Pattern[str] | None = None
     figure_not: re.Pattern[str] | None = None  # a passage whose sum is of another kind (a fine)
     figure_what: tuple[str, str] = ("", "")
+    # words that only say which version is meant ("旧版…的条件"): when they are all the question has of this
+    # type and another type (not the catch-all) asks too, that one wins
+    qualifier: re.Pattern[str] | None = None
 
 
 @lru_cache(maxsize=4)
@@ -76,6 +82,7 @@ def load_answer_types(path: Path = DATA / "answer_types.toml") -> tuple[AnswerTy
                 re.compile(t["figure"], re.I) if t.get("figure") else None,
                 re.compile(t["figure_not"], re.I) if t.get("figure_not") else None,
                 tuple(t.get("figure_what", ("", "")))[:2],  # type: ignore[arg-type]
+                re.compile(t["qualifier"], re.I) if t.get("qualifier") else None,
             )
         )
     if not out or out[-1].name != "overview":
@@ -138,7 +145,7 @@ class Analyzer:
         if (route.intent == "out_of_scope" or not route.topical) and not OFF_TOPIC_RX.search(q):
             # a question in words the seeds never used ("社保补缴的算不算连续缴纳？") is still about the documents
             route = replace(route, intent="overview" if route.intent == "out_of_scope" else route.intent, topical=True)
-        answer_type = next(t for t in self.types if t.ask.search(q.lower()))
+        answer_type = self._answer_type(q.lower())
         figures = tuple(m.group(0) for m in OWN_FIGURE.finditer(q) if not re.match(r"20\d\d年", q[m.start() : m.end() + 1]))
         topic_text = self._topic_text(q, answer_type)
         terms = self._terms(topic_text, route)
@@ -183,6 +190,16 @@ class Analyzer:
         if carried and own:
             extra["own"] = own  # "那研发呢？" after "房租补贴多少？": the new word is what is asked now
         return Analysis(route, answer_type, terms, figures, topic_text, carried, extra, alternatives)
+
+    def _answer_type(self, q: str) -> AnswerType:
+        """The first type whose ``ask`` matches; a version qualifier alone yields to the kind of answer asked."""
+        answer_type = next(t for t in self.types if t.ask.search(q))
+        if answer_type.qualifier and not CHANGED.search(q) and not answer_type.ask.search(answer_type.qualifier.sub("", q)):
+            rest = answer_type.qualifier.sub("", q)
+            other = next((t for t in self.types if t is not answer_type and t.ask.search(rest)), answer_type)
+            if other.name != "overview":
+                return other
+        return answer_type
 
     def _topic_text(self, q: str, answer_type: AnswerType) -> str:
         if INSTRUCTION.search(q):

@@ -385,7 +385,15 @@ _FOLLOWS = (
 )
 
 
-_STREET = "路街道巷弄桥苑广场"  # "天河路的商场" names a road, not 天河区
+_STREET = "路街道巷弄桥苑广场"
+
+
+def _short_name_words(path: Path = DATA / "short_name_words.txt") -> frozenset[str]:
+    lines = (ln.split("#", 1)[0].strip() for ln in path.read_text(encoding="utf-8").splitlines())
+    return frozenset(w for ln in lines for w in ln.split())
+
+
+SHORT_NAME_WORDS = _short_name_words()  # "天河路的商场" names a road, not 天河区
 
 
 def _bare_in_question(text: str, i: int, j: int) -> bool:
@@ -403,7 +411,7 @@ def _stands_alone(text: str, i: int) -> bool:
     after = text[i + 1] if i + 1 < len(text) else " "
     ok_before = not _CJK.match(before) or before in _JOINERS or i == 0
     ok_after = not _CJK.match(after) or after in _JOINERS or after in "市区省地企上"
-    return ok_before and ok_after
+    return ok_before and ok_after and text[i : i + 2] not in SHORT_NAME_WORDS
 
 
 # ---------------------------------------------------------------- loading and merging

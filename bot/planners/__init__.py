@@ -29,6 +29,14 @@ TITLE_KIND = re.compile(
     r"(?:若干|实施|管理|促进|行动|工作|建设|发展|暂行|试行)?(?:条例|办法|规定|细则|措施|意见|方案|计划|规划|纲要|指南|问答|实录)$"
 )
 MARKUP = re.compile(r"^#+\s*|\*\*|<[^>]{1,200}>|^\s*[-*]\s+")
+# a sentence that repeals: "…《X》（Y〔2023〕3号）同时废止", "以前出台的…相关支持奖励政策同时废止"
+REPEAL = re.compile(r"[^。；;\n]*废止[^。；;\n]*")
+# a repeal of the earlier policies on a subject, without naming them ("此前出台的…政策同时废止")
+EARLIER = re.compile(r"(?:此前|以前|之前|原|过去|已)(?:出台|发布|印发|制定|实施|执行)")
+# where the subject of such a repeal ends: "…相关支持奖励政策", "…的文件"
+SUBJECT_END = re.compile(r"(?:相关|有关)?(?:支持|奖励|扶持|优惠|补助)*(?:政策|文件|规定|办法|意见|措施)")
+# a document number: "内政发〔2024〕6号", "合政办[2018]24号"
+DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,8}[〔\[［(（]\s*\d{4}\s*[〕\]］)）]\s*\d+\s*号")
 
 
 @dataclass
@@ -84,6 +92,7 @@ class DocumentCatalog:
         self._docs: dict[str, DocInfo] = {}
         self._gen: str | None = None
         self._named: dict[tuple[str | None, str], list[str]] = {}
+        self._supersedes: dict[str, set[str]] = {}  # a document → the documents its text repeals
         self.abbreviations = abbreviations or {}  # "经开区" → "经济技术开发区" (bot/data/zones.txt "same:" lines)
 
     def _load(self) -> None:
@@ -99,6 +108,60 @@ class DocumentCatalog:
                 d["source"], title, d.get("date") or "", d.get("kind") or "", json.loads(d.get("regions") or "[]"), d.get("issuer") or ""
             )
         self._docs, self._gen = docs, self.kb.generation
+        self._supersedes = self._repeals()
+
+    def _repeals(self) -> dict[str, set[str]]:
+        """Which documents repeal which: read from the sentences with 废止 (an index look-up, no scan)."""
+        links: dict[str, set[str]] = {}
+        for chunk in self.kb.containing("废止"):
+            new = self._docs.get(chunk.source)
+            if not new:
+                continue
+            for sentence in REPEAL.findall(chunk.text):
+                for old in self._docs.values():
+                    if old.source != new.source and self._repealed_by(sentence, new, old):
+                        links.setdefault(new.source, set()).add(old.source)
+        # two documents that each repeal the other tell nothing about which is in force
+        return {n: {o for o in olds if n not in links.get(o, set())} for n, olds in links.items()}
+
+    def _repealed_by(self, sentence: str, new: DocInfo, old: DocInfo) -> bool:
+        """``sentence`` of ``new`` repeals ``old``: by its document number or title, or as "the earlier policies" on
+        a subject, when ``old`` is of the same place and kind, not issued later, and its title (or, untitled and
+        undated, its text) is on that subject."""
+        numbers = {re.sub(r"\s", "", n) for n in DOC_NUMBER.findall(sentence)}
+        if numbers:
+            head = old.title + "".join(c.text for c in self.kb.chunks_of(old.source)[:3])[:600]  # its opening lines
+            if any(n in re.sub(r"\s", "", head) for n in numbers):
+                return True
+        old_core = _unplaced(_core(old.title), self.kb.gaz) if old.title else ""
+        if old_core and any(_share(old_core, _core(named)) >= 0.8 for named in re.findall(r"《([^》]{4,})》", sentence)):
+            return True
+        earlier = EARLIER.search(sentence)
+        if "《" in sentence or not earlier or set(old.regions) != set(new.regions) & set(old.regions):
+            return False
+        if self.year(old.source) > self.year(new.source) or (not old.title and not new.date):
+            return False
+        if not old.title:  # "此前出台的支持重点产业发展相关政策同时废止" and an undated text on 重点产业发展
+            subject = SUBJECT_END.split(sentence[earlier.end() :].lstrip("的"), 1)[0]
+            own = "".join(REPEAL.sub("", c.text) for c in self.kb.chunks_of(old.source))
+            return not old.date and max(map(len, _common_spans(subject, own)), default=0) >= 4
+        kind_old, kind_new = TITLE_KIND.search(_core(old.title)), TITLE_KIND.search(_core(new.title))
+        if not kind_old or not kind_new or kind_old.group(0)[-2:] != kind_new.group(0)[-2:]:
+            return False
+        return len(old_core) >= 4 and _share(old_core, _core(new.title)) >= 0.6
+
+    def newest_first(self, sources: list[str]) -> list[str]:
+        """Versions of a policy, the one in force first: a repealed one after the one repealing it, else by year."""
+        def key(s: str) -> tuple[bool, int]:
+            return any(s in self._supersedes.get(o, set()) for o in sources if o != s), -self.year(s)
+
+        self._load()
+        return sorted(dict.fromkeys(sources), key=key)
+
+    def in_order(self, newer: str, older: str) -> bool:
+        """Whether it is known that ``newer`` came after ``older`` (a repeal, or a later year)."""
+        self._load()
+        return older in self._supersedes.get(newer, set()) or self.year(newer) > self.year(older)
 
     def get(self, source: str) -> DocInfo | None:
         self._load()
@@ -157,10 +220,11 @@ class DocumentCatalog:
     def versions(self, source: str) -> list[DocInfo]:
         """Other documents that are versions of the same policy (same title once years and 修订/修正 notes are removed)."""
         doc = self.get(source)
-        if not doc or not doc.title:
+        if not doc:
             return []
-        base = _base_title(doc.title)
-        return [d for d in self.all() if d.source != source and d.title and _base_title(d.title) == base]
+        base = _base_title(doc.title) if doc.title else None
+        linked = self._supersedes.get(source, set()) | {n for n, olds in self._supersedes.items() if source in olds}
+        return [d for d in self.all() if d.source != source and (d.source in linked or (d.title and _base_title(d.title) == base))]
 
     def year(self, source: str) -> int:
         """The year a document was issued: its date, else the latest year its title or first lines name."""
@@ -202,6 +266,11 @@ def _common_spans(title: str, question: str) -> list[str]:
                 spans.append(piece)
                 used[i : i + n] = [True] * n
     return spans
+
+
+def _share(part: str, whole: str) -> float:
+    """How much of ``part`` the stretches it shares with ``whole`` cover."""
+    return sum(map(len, _common_spans(part, whole))) / len(part) if part else 0.0
 
 
 def _base_title(title: str) -> str:

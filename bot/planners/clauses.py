@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
-from bot.analysis import DOCUMENT_TYPES, Analysis, load_answer_types, load_words
+from bot.analysis import CHANGED, DOCUMENT_TYPES, Analysis, load_answer_types, load_words
 from bot.clauses import CUE_DECIDES, ITEM_NUMBER, Clause, ClauseFinder, ClauseScorer, Scored, cut
 from bot.compose import Claim, Composer, Quote
 from bot.coverage import place_name
@@ -34,7 +34,6 @@ DATE = re.compile(r"(?:19|20)\d\d(?:\s*年(?:\s*\d{1,2}\s*月)?(?:\s*\d{1,2}\s*�
 ASKS = {t.name: t.ask for t in load_answer_types() if t.name in PHRASES}
 PUBLISHED = re.compile(r"^.{0,40}?关于(?:印发|发布|转发)《(.+)》的通知$")
 # "新版和旧版…有什么变化": the versions side by side (answer_types.toml reads the rest of a version question)
-CHANGED = re.compile(r"变化|区别|不同|差别|差异|改了|改动|调整了|变了|有何变|what changed|differ|change", re.I)
 OLD_VERSION = re.compile(r"旧版|老版|原来|以前|修订前|old version|previous version|19\d\d|20[01]\d")
 # "装修补贴", "上市有奖励", "购房的补贴": a kind of support named just before the support word
 SUPPORT_AFTER = r"(?:有|的|给|方面)?(?:补贴|奖励|资助|补助|贴息|奖金|补偿|支持)"
@@ -331,8 +330,8 @@ class ClausePlanner:
         if not CHANGED.search(a.route.question) or not a.topic:
             return None
         src = ranked[0].clause.chunk.source
-        docs = sorted({src, *(v.source for v in self.catalog.versions(src))}, key=self.catalog.year, reverse=True)
-        if len(docs) < 2 or self.catalog.year(docs[0]) == self.catalog.year(docs[-1]):
+        docs = self.catalog.newest_first([src, *(v.source for v in self.catalog.versions(src))])
+        if len(docs) < 2 or not self.catalog.in_order(docs[0], docs[-1]):
             return None  # one version, or no telling which is in force
         plain = replace(a, answer_type=self._overview)  # the topic in each version, not a clause on repeals
         claims = []
@@ -346,25 +345,34 @@ class ClausePlanner:
         return Plan(claims, source=docs[0]) if len(claims) == 2 else None
 
     def _in_force(self, a: Analysis, ranked: list[Scored]) -> tuple[list[Scored], str]:
-        """Answer from the version in force when several versions of the policy are ingested."""
+        """Answer from the version in force when several versions of the policy are ingested; the note names it."""
         src = ranked[0].clause.chunk.source
         versions = self.catalog.versions(src)
         if not versions:
             return ranked, ""
-        newest = max([src, *(v.source for v in versions)], key=self.catalog.year)
-        title = self.catalog.title_for(ranked[0].clause.chunk)
+        order = self.catalog.newest_first([src, *(v.source for v in versions)])
+        newest = order[0]
+        doc = self.catalog.get(newest)
+        current = doc.title if doc and doc.title else ""
         years = {int(y) for y in re.findall(r"(?<!\d)((?:19|20)\d\d)(?!\d)", a.route.question)}
+
+        def said(source: str, share: float = 0.8) -> list[Scored]:
+            found = [s for s in self.scorer.run(a, self.finder.document(source)) if not a.answer_type.strict or s.cue]
+            return found if found and found[0].coverage >= ranked[0].coverage * share else []
+
         if OLD_VERSION.search(a.route.question) or (self.catalog.year(src) in years and newest != src):
             # the old version asked for ("旧版", "2020年那版"): answered from it, and said so
-            return ranked, self.composer.render("old_version", a.lang, title=title) if newest != src else ""
-        note = self.composer.render("superseded", a.lang, title=title)
+            if newest != src:
+                return ranked, self.composer.render("old_version", a.lang, title=current)
+            # asked by name, the old version answers even where the question's words are the new one's title's
+            older = said(order[1], 0.6) if not years and self.catalog.in_order(newest, order[1]) else []
+            return (older, self.composer.render("old_version", a.lang, title=current)) if older else (ranked, "")
         if newest == src:
-            return ranked, note
-        again = self.scorer.run(a, self.finder.document(newest))
-        again = [s for s in again if not a.answer_type.strict or s.cue]
-        if again and again[0].coverage >= ranked[0].coverage * 0.8:  # the version in force says it as well
-            return again, note
-        return ranked, note
+            return ranked, self.composer.render("superseded", a.lang, title=current)
+        again = said(newest)
+        if again:  # the version in force says it as well
+            return again, self.composer.render("superseded", a.lang, title=current)
+        return ranked, self.composer.render("old_version", a.lang, title=current)
 
     # ---------- wording
     def lead(self, a: Analysis, s: Scored) -> tuple[str, str]:

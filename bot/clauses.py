@@ -11,8 +11,10 @@ answer (``answer_types.toml`` cue), and a penalty for a clause about another pla
 from __future__ import annotations
 
 import re
+import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 
 from bot.analysis import Analysis
 from bot.planners import DocumentCatalog
@@ -34,6 +36,10 @@ RUN_IN = re.compile(
 )
 MONEY = re.compile(r"\d[\d.,]*\s*(?:万元|亿元|千元|元|%|美元)|[一二三四五六七八九十百千两]+(?:万元|亿元)|百分之[一二三四五六七八九十百点]+")
 LONG = 260
+with open(Path(__file__).parent / "data" / "totals.toml", "rb") as _fh:
+    _TOTALS = tomllib.load(_fh)
+TOTAL_ASK = re.compile(_TOTALS["ask"], re.I)  # "这批一共多少套？"
+TOTAL_GIVEN = re.compile(_TOTALS["given"])  # "本批次人才公寓共66套"
 CUE_DECIDES = {"date", "duration", "effective", "validity", "issued", "definition"}
 
 
@@ -274,6 +280,7 @@ class ClauseScorer:
             weights = {t: w for t, w in weights.items() if t not in absent} or weights
         cue = a.answer_type.cue
         here = set(self.gaz.expand(a.region)) | set(self.gaz.ancestors(a.region)) if a.region else set()
+        total_asked = bool(TOTAL_ASK.search(a.route.question))
         unit = a.extra.get("unit")
         unit_rx = re.compile(rf"[\d一二三四五六七八九十百千两]+\s*(?:多)?{re.escape(unit)}") if unit else None
         out: list[Scored] = []
@@ -320,6 +327,8 @@ class ClauseScorer:
                 counted = bool(unit_rx.search(c.text))
                 s += 1.5 if counted else -1.0
                 has_cue = has_cue or counted
+            if total_asked and TOTAL_GIVEN.search(c.text):  # the total, before the items that add up to it
+                s += 1.0
             if a.kind in ("target", "overview") and re.search(r"\d", c.text):
                 s += 0.8
             if a.kind == "overview" and money:  # an overview leads with what the policy gives or aims at

@@ -348,6 +348,8 @@ def _script_and_width(t: Tracked) -> Tracked:
         t = t.sub(rf"(?<=[{CJK}）》])\(([^()\n]{{1,40}})\)", lambda m: "（" + m.group(1) + "）")
     # Spaces that PDF extraction puts around numbers and inside words.
     t = t.sub(rf"(?<=[{CJK}{CJK_PUNCT}0-9%])[ ]+(?=[{CJK}])|(?<=[{CJK}])[ ]+(?=[0-9])", _drop_space)
+    # and inside an article's number: "第 1 5 条" → "第15条"
+    t = t.sub(r"(?<=第)\d+(?: +\d+)+(?= ?[条章节款])", lambda m: m.group(0).replace(" ", ""))
     return t.sub(r"(?m)^[ \t]+|[ \t]+$", "")
 
 

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from bot.analysis import Analysis
 from bot.planners import DocumentCatalog
-from knowledge.chunking import Chunk
+from knowledge.chunking import Chunk, sentence_item
 from knowledge.index import KnowledgeBase
 
 SENTENCE = re.compile(r"[^。！？!?\n]+[。！？!?]?")
@@ -111,7 +111,7 @@ def _cut(chunk: Chunk, article: str = "") -> list[Clause]:
             lead = ""
         elif lead and not ITEM_NUMBER.match(s):
             lead = ""  # the list has ended
-        if ITEM_HEAD.match(s) and len(s) <= 30:
+        if ITEM_HEAD.match(s) and len(s) <= 30 and not sentence_item(s):  # "一、新建…300万亩，每亩补助1500元。" says it
             label = s.rstrip("。")
             continue
         sentences = [m.group(0).strip() for m in SENTENCE.finditer(s)]

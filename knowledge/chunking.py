@@ -60,7 +60,7 @@ class Chunk:
 FIGURE_IN_LINE = re.compile(r"\d+(?:\.\d+)?\s*(?:万元|亿元|元|%|％|万|亿)")
 
 
-def _sentence_item(line: str) -> bool:
+def sentence_item(line: str) -> bool:
     """A numbered line that says something (a clause break, a figure, or a long sentence), not a section name."""
     body = re.sub(r"^(?:[一二三四五六七八九十百零〇]+、|[（(][一二三四五六七八九十]+[)）])", "", line)
     return bool(re.search(r"[，,；;]", body) or FIGURE_IN_LINE.search(body) or (body.endswith("。") and len(body) > 25))
@@ -74,7 +74,7 @@ def heading_level(line: str) -> int:
     short = len(s) <= 60 and "。" not in s[:-1]
     if H_CHAPTER.match(s) and len(s) <= 40:
         return 1
-    if (H_SECTION.match(s) or H_SUB.match(s)) and _sentence_item(s):
+    if (H_SECTION.match(s) or H_SUB.match(s)) and sentence_item(s):
         return 0  # "一、新建高标准农田300万亩，每亩补助1500元。": a numbered measure, not a heading
     if H_SECTION.match(s) and short:
         return 2

@@ -56,3 +56,29 @@ def test_chunk_spans_point_into_the_original(kb: KnowledgeBase) -> None:
         assert original, c.id
         digits = [d for d in "0123456789" if d in c.text]
         assert all(d in original for d in digits), c.id
+
+
+def test_a_numbered_measure_is_text_not_a_heading() -> None:
+    from knowledge.chunking import chunk_document, heading_level
+    from knowledge.documents import describe, find_policies
+    from knowledge.normalize import clean
+    from knowledge.regions import Gazetteer
+
+    assert heading_level("一、财政支持") == 2 and heading_level("（一）增强粮食综合生产能力。") == 3
+    assert heading_level("一、新建高标准农田300万亩，每亩补助1500元。") == 0
+    assert heading_level("（二）对企业给予最高100万元奖励。") == 0
+    text = "某县扶持措施\n一、财政支持\n一、新建高标准农田300万亩，每亩补助1500元。\n二、对在主板上市企业，给予企业500万元奖励。\n"
+    gaz = Gazetteer.default()
+    doc = clean(text)
+    chunks = chunk_document("t.txt", doc, describe("t.txt", doc, [], gaz, {}), find_policies(doc, gaz), gaz)
+    joined = "\n".join(c.text for c in chunks)
+    assert "每亩补助1500元" in joined and "给予企业500万元奖励" in joined, joined  # both measures are indexed text
+
+
+def test_article_numbers_with_extraction_spaces_are_read_whole() -> None:
+    from knowledge.normalize import clean
+
+    doc = clean("第 1 5 条 鼓励企业挂牌上市。对在主板上市企业，给予 企业300万元奖励。\n第 2 条 附则。")
+    assert doc.text.startswith("第15条") and "\n第2条" in doc.text, doc.text
+    i = doc.text.index("第15条")
+    assert doc.original_text(i, i + 4).replace(" ", "") == "第15条"

@@ -59,14 +59,14 @@ def engine(built_home: Path, tmp_path_factory: pytest.TempPathFactory):
 def test_the_version_in_force_answers_and_names_the_old_one_superseded(engine) -> None:
     a = engine.answer("通渭县企业主板上市奖励多少？", "v1").to_json()
     assert a["found"] and "300万元" in a["answer"] and "500万元" not in a["answer"], a["answer"]
-    assert all("tongwei_2024" in s["source"] for s in a["sources"]), a["sources"]
+    assert all("tongwei_2024" in s["source"] for s in a["citations"]), a["citations"]
     assert "取代" in a["answer"] and "《关于支持重点产业加快发展的实施意见》" in a["answer"], a["answer"]
 
 
 def test_the_old_version_asked_for_by_name_answers_from_it(engine) -> None:
     a = engine.answer("通渭县旧版政策里主板上市奖励是多少？", "v2").to_json()
     assert a["found"] and "500万元" in a["answer"], a["answer"]
-    assert all("tongwei_old" in s["source"] for s in a["sources"]), a["sources"]
+    assert all("tongwei_old" in s["source"] for s in a["citations"]), a["citations"]
     assert "旧版" in a["answer"] and "已被《关于支持重点产业加快发展的实施意见》取代" in a["answer"], a["answer"]
 
 

@@ -353,7 +353,7 @@ class ClausePlanner:
         order = self.catalog.newest_first([src, *(v.source for v in versions)])
         newest = order[0]
         doc = self.catalog.get(newest)
-        current = doc.title if doc and doc.title else ""
+        current = self._shown(doc.title) if doc and doc.title else ""
         years = {int(y) for y in re.findall(r"(?<!\d)((?:19|20)\d\d)(?!\d)", a.route.question)}
 
         def said(source: str, share: float = 0.8) -> list[Scored]:
@@ -375,6 +375,13 @@ class ClausePlanner:
         return ranked, self.composer.render("old_version", a.lang, title=current)
 
     # ---------- wording
+    @staticmethod
+    def _shown(title: str) -> str:
+        """A title as a note names it: "关于印发《X》的通知" as X, without a dated note; "" if a figure is left in it
+        (a note quotes nothing, so it may hold no number)."""
+        shown = re.sub(r"[（(][^）)]*\d[^）)]*[）)]", "", PUBLISHED.sub(r"\1", title))
+        return "" if re.search(r"\d", shown) else shown
+
     def lead(self, a: Analysis, s: Scored) -> tuple[str, str]:
         """The lead naming where the clause stands (《title》第X条) and the title shown in the citation."""
         c = s.clause
@@ -385,6 +392,9 @@ class ClausePlanner:
                 shown = re.sub(r"[（(][^）)]*\d[^）)]*[）)]", "", shown)
             cited = all(n in c.text for n in re.findall(r"\d+", shown))  # a number in the lead must be in the quote
             name = f"《{shown}》" if shown and cited else self._place_of(c, a.lang)
+            doc = self.catalog.get(c.chunk.source)
+            if name and not name.startswith("《") and doc and any(r in name for r in doc.regions):
+                name = f"{name}的文件" if a.lang != "en" else f"The {name} document"  # the document's own place
         else:  # no title fit to show: name the document's place, cite the file
             title = re.sub(r"\.[A-Za-z0-9]+$", "", c.chunk.source.rsplit("/", 1)[-1])
             doc = self.catalog.get(c.chunk.source)

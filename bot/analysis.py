@@ -31,7 +31,7 @@ ASKING = re.compile(r"多少|几|什么|哪|吗|呢|如何|怎么|[?？]|how|wha
 # "多少项", "几家": the unit the answer's figure is counted in
 LOOSE_ZONES = sorted(load_zones()[3], key=len, reverse=True)  # 园区, 产业园 after a place name
 ZONE_FULL = load_zones()[2]  # "自贸区" is written 自由贸易试验区 in a title and a text
-DOCUMENT_TYPES = frozenset({"effective", "validity", "issued", "version"})  # answer types asked of a document as a whole
+DOCUMENT_TYPES = frozenset({"effective", "validity", "issued", "docnumber", "version"})  # answer types asked of a document as a whole
 ASKED_UNIT = re.compile(r"(?:多少|几)\s*(项|家|个|名|人|条|所|类|套|亩|年|天|个月|亿元|万元|元)")
 
 # A figure the asker states about themselves: "营收3亿", "投入800万", "600亩", "年薪30万元".

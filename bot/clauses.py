@@ -40,7 +40,7 @@ with open(Path(__file__).parent / "data" / "totals.toml", "rb") as _fh:
     _TOTALS = tomllib.load(_fh)
 TOTAL_ASK = re.compile(_TOTALS["ask"], re.I)  # "这批一共多少套？"
 TOTAL_GIVEN = re.compile(_TOTALS["given"])  # "本批次人才公寓共66套"
-CUE_DECIDES = {"date", "duration", "effective", "validity", "issued", "definition"}
+CUE_DECIDES = {"date", "duration", "effective", "validity", "issued", "docnumber", "definition"}
 
 
 @dataclass(frozen=True)

@@ -57,6 +57,10 @@ class Chunk:
         return f"{head}\n{self.text}"
 
 
+# a line that is only a date or a document number
+DATE_OR_NUMBER_LINE = re.compile(
+    r"^[（(]?\s*(?:\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|[\u4e00-\u9fff]{1,10}[〔\[［]\s*\d{4}\s*[〕\]］]\s*\d+\s*号)\s*[）)]?\W*$"
+)
 FIGURE_IN_LINE = re.compile(r"\d+(?:\.\d+)?\s*(?:万元|亿元|元|%|％|万|亿)")
 
 
@@ -84,6 +88,8 @@ def heading_level(line: str) -> int:
     label_value = re.match(r"^[^：:]{1,12}[：:]\s*\S*\d", s) or re.match(
         r"^(?:发布|印发|发文|颁布|成文|施行)(?:单位|日期|时间|字号)[：:]\s*\S", s
     )
+    if DATE_OR_NUMBER_LINE.match(s):
+        return 0  # "(2023年2月8日)", "内政发〔2024〕6号" under a title: what the document says of itself, not a heading
     if len(s) <= 30 and s[-1] not in TERMINAL_END and not label_value:
         return 4
     return 0

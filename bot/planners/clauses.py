@@ -137,7 +137,7 @@ class ClausePlanner:
                         s.cue, s.score = True, s.score + 2.5
                 ranked.sort(key=lambda x: -x.score)
             with_cue = [
-                s for s in ranked if s.cue and (s.coverage >= WEAK_COVERAGE or not a.topic or t.name in ("effective", "validity", "issued"))
+                s for s in ranked if s.cue and (s.coverage >= WEAK_COVERAGE or not a.topic or t.name in DOCUMENT_TYPES)
             ]
             if not with_cue:
                 return self._not_stated(a, ranked)

@@ -168,7 +168,9 @@ class FactPlanner:
             return Plan(meta, facts=[p], policy=p["title"])
         ev = self._evidence_quote(p, prefer=r"\d{4}年\s*\d{1,2}月\s*\d{1,2}日")
         quote = ev.quote
-        if not re.search(r"\d{4}年", quote) and p.get("date"):
+        when = re.search(r"哪天|哪年|什么时候|啥时候|何时|几月|时间|日期|when", route.question, re.I)
+        dated = re.search(r"\d{4}\s*年\s*\d{1,2}\s*月|\d{4}-\d{1,2}-\d{1,2}", quote)  # "2024年…清单" names a year, not a date
+        if (not re.search(r"\d{4}年", quote) and p.get("date")) or (when and not dated):
             # the row's evidence does not carry the date: find the sentence that announces this title
             return None
         claim = Claim(self.composer.render("quote", route.lang, lead="" if route.lang != "en" else "Issued", quote=quote), [ev])

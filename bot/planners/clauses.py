@@ -36,7 +36,7 @@ PUBLISHED = re.compile(r"^.{0,40}?关于(?:印发|发布|转发)《(.+)》的通
 # "新版和旧版…有什么变化": the versions side by side (answer_types.toml reads the rest of a version question)
 OLD_VERSION = re.compile(r"旧版|老版|原来|以前|修订前|old version|previous version|19\d\d|20[01]\d")
 # "装修补贴", "上市有奖励", "购房的补贴": a kind of support named just before the support word
-SUPPORT_AFTER = r"(?:有|的|给|方面)?(?:补贴|奖励|资助|补助|贴息|奖金|补偿|支持)"
+SUPPORT_AFTER = r"(?:有|的|给|方面)?(?:多少|什么|哪些|啥|没有)?(?:补贴|奖励|资助|补助|贴息|奖金|补偿|支持)"
 YEAR_TARGET = ("所问年份的目标", "a target for the year asked")  # no year echoed: only quoted figures are shown
 SUPPORT_WORD = re.compile(r"([\u4e00-\u9fff]{2,})(?:补贴|奖励|资助|补助|贴息|奖金|补偿)")
 ARTICLE_ASKED = re.compile(r"(第[一二三四五六七八九十百零〇两\d]+条)")
@@ -245,7 +245,7 @@ class ClausePlanner:
             else:
                 texts = [c.text for c in self.finder.chunks_of(source)]
             if not any(w in x for x in texts for w in words):
-                return t if whole or not after else t + re.sub(r"^(?:有|的|给|方面)", "", after.group(0)[len(t) :])
+                return t if whole or not after else t + re.sub(r"^(?:有|的|给|方面)?(?:多少|什么|哪些|啥|没有)?", "", after.group(0)[len(t) :])
         return ""
 
     def _answers(self, a: Analysis, best: Scored, ranked: list[Scored]) -> bool:

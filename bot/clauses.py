@@ -34,6 +34,8 @@ RUN_IN = re.compile(
     r"^(?:\d{1,2}[.．、]|[（(][一二三四五六七八九十\d]{1,3}[）)]|[一二三四五六七八九十]{1,3}、)?\s*"
     r"(?![对在为凡本各经按])(?![^。]*给予)[^\d。；，,：:]{2,10}。$"
 )
+# an article's own title, its first sentence: up to 20 characters, no figure or clause break ("鼓励企业挂牌上市。")
+ARTICLE_TITLE = re.compile(r"^(?![对在为凡本各经按])(?![^。]*给予)[^\d。；，,：:]{2,20}。$")
 MONEY = re.compile(r"\d[\d.,]*\s*(?:万元|亿元|千元|元|%|美元)|[一二三四五六七八九十百千两]+(?:万元|亿元)|百分之[一二三四五六七八九十百点]+")
 LONG = 260
 with open(Path(__file__).parent / "data" / "totals.toml", "rb") as _fh:
@@ -119,7 +121,8 @@ def _cut(chunk: Chunk, article: str = "") -> list[Clause]:
         while len(sentences) > 1 and len(heads) < 2:
             first = ARTICLE.sub("", sentences[0]).strip()  # "第六条　房租补贴。入园企业…": the article's own title
             numbered = first != sentences[0] or ITEM_NUMBER.match(first)
-            if not RUN_IN.match(first) or not (numbered if not heads else True):  # numbered, then one more at most
+            titled = first != sentences[0] and ARTICLE_TITLE.match(first)  # "第10条鼓励企业标准创制和品牌建设。对…"
+            if not (RUN_IN.match(first) or titled) or not (numbered if not heads else True):  # numbered, then one more at most
                 break
             sentences.pop(0)
             heads.append(ITEM_NUMBER.sub("", first).rstrip("。").strip())

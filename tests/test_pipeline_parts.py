@@ -31,6 +31,7 @@ TYPES = [
     ("哪一条规定了外籍人才永久居留？", "article"),
     ("以前的见习基地管理办法还有效吗？", "version"),
     ("这个文件是哪天发布的？", "issued"),
+    ("内蒙古2024年政策清单的文号是多少？", "docnumber"),
     ("这份报告是谁编的？", "issued"),
     ("上海科技进步条例是谁通过的？", "issued"),
     ("人才公寓最多能租几年？", "duration"),
@@ -114,6 +115,9 @@ CLAUSES = [
     # run-in headings label the rest of their paragraph: a numbered item's title and one short line after it
     ("1．关键技术。突破关键前沿技术。聚焦空间计算、脑机接口等方向。", [(0, "聚焦空间计算", "", "关键技术，突破关键前沿技术")]),
     ("第六条　房租补贴。入园企业租赁办公用房的，按租金的50%给予补贴。", [(0, "入园企业租赁", "第六条", "房租补贴")]),
+    # an article's own title of up to 20 characters, and a numbered line that says something is no heading
+    ("第10条鼓励企业标准创制和品牌建设。对牵头制定国家标准的，给予企业50万元奖励。", [(0, "对牵头制定", "第10条", "鼓励企业标准创制和品牌建设")]),
+    ("一、新建高标准农田300万亩，每亩补助1500元。", [(0, "一、新建高标准农田", "", "")]),
     # an unnumbered short first sentence is a clause of its own, not a heading
     ("本办法自发布之日起施行。有效期三年。", [(0, "本办法自发布之日起施行", "", ""), (1, "有效期三年", "", "")]),
 ]

@@ -85,3 +85,9 @@ def test_a_repeal_by_document_number_links_the_yearly_lists(engine) -> None:
     a = engine.answer("甘肃高标准农田每亩补助多少？", "v5").to_json()
     assert a["found"] and "1800元" in a["answer"] and "1500元" not in a["answer"], a["answer"]
     assert "取代" in a["answer"], a["answer"]
+
+
+def test_is_the_old_one_still_valid_is_answered_by_the_new_ones_repeal(engine) -> None:
+    a = engine.answer("通渭县以前的重点产业政策现在还有效吗？", "v6").to_json()
+    assert a["found"] and "此前出台的支持重点产业发展相关支持奖励政策同时废止" in a["answer"], a["answer"]
+    assert all("tongwei_2024" in s["source"] for s in a["citations"]), a["citations"]

@@ -245,7 +245,9 @@ class ClausePlanner:
             else:
                 texts = [c.text for c in self.finder.chunks_of(source)]
             if not any(w in x for x in texts for w in words):
-                return t if whole or not after else t + re.sub(r"^(?:有|的|给|方面)?(?:多少|什么|哪些|啥|没有)?", "", after.group(0)[len(t) :])
+                if whole or not after:
+                    return t
+                return t + re.sub(r"^(?:有|的|给|方面)?(?:多少|什么|哪些|啥|没有)?", "", after.group(0)[len(t) :])
         return ""
 
     def _answers(self, a: Analysis, best: Scored, ranked: list[Scored]) -> bool:
@@ -360,7 +362,8 @@ class ClausePlanner:
             found = [s for s in self.scorer.run(a, self.finder.document(source)) if not a.answer_type.strict or s.cue]
             return found if found and found[0].coverage >= ranked[0].coverage * share else []
 
-        if OLD_VERSION.search(a.route.question) or (self.catalog.year(src) in years and newest != src):
+        old_asked = OLD_VERSION.search(a.route.question) and a.kind != "version"  # "以前的…还有效吗" asks the new one
+        if old_asked or (self.catalog.year(src) in years and newest != src):
             # the old version asked for ("旧版", "2020年那版"): answered from it, and said so
             if newest != src:
                 return ranked, self.composer.render("old_version", a.lang, title=current)

@@ -281,8 +281,12 @@ class AnswerEngine:
         pieces = [self._sub(a, p) for p in self._pieces(a.route.question)]
         named = [self._documents_named(p) for p in pieces]
         if len(a.route.regions) >= 2:  # each place, from the document the question names there if it names one
+            # each place with its own words when each part of the question names one place ("A的X和B的Y，哪个大")
+            own = {r: [p for p in pieces if r in p.route.regions] for r in a.route.regions}
+            by_part = all(len(v) == 1 and len(v[0].route.regions) == 1 and v[0].topic for v in own.values())
             for r in a.route.regions[:4]:
-                sub = replace(a, route=replace(a.route, regions=[r], intent=intent))
+                base = own[r][0] if by_part else a
+                sub = replace(base, route=replace(base.route, regions=[r], intent=intent))
                 here = [d for d in documents if self._placed_in(d, r)]
                 out.append((replace(sub, extra={**sub.extra, "only": here[0]}) if len(here) == 1 else sub, r))
         elif len(documents) >= 2:

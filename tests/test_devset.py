@@ -140,3 +140,11 @@ def test_a_zone_abbreviation_is_its_full_name(corpus_engine) -> None:
     # "自贸区" is the title's 自由贸易试验区: the regulation's own date of effect, not a refusal
     a = engine.answer("重庆自贸区条例什么时候施行的？", "abbr")
     assert a.found and "2019年11月1日" in a.answer and all("chongqing" in c.source for c in a.citations), a.answer
+
+
+def test_a_comparison_of_two_places_reads_each_part_for_its_place(corpus_engine) -> None:
+    engine, _ = corpus_engine
+    a = engine.answer("南京江北新区软件企业智算补贴最多多少，和上海买一级能效空调以旧换新补贴多少，哪个多？", "cmp-parts")
+    assert a.found and "200万元" in a.answer and "20%" in a.answer, a.answer
+    sources = {c.source for c in a.citations}
+    assert any("jiangbei" in s for s in sources) and any("yijiu" in s for s in sources), sources

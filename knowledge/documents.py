@@ -311,6 +311,22 @@ def _file_title(source: str) -> str:
     return re.sub(r"\.[A-Za-z0-9]{1,8}$", "", Path(source).name)
 
 
+def _own_short_name(text: str, gaz: Gazetteer) -> tuple[str, int]:
+    """A county's (district's, city's) short name a text that speaks of 我县/本县 uses three times or more, in any
+    words around it ("在柳河新建…", "打造柳河精品…", "来柳河旅游…" with "我县" → 柳河县); ("", 0) if none."""
+    best: tuple[str, int] = ("", 0)
+    for suffix in re.findall(r"(?:我|本|全)(县|区|市)", text[:20000]):
+        counts: dict[str, int] = {}
+        for m in re.finditer(r"(?=([\u4e00-\u9fff]{2}))", text[:20000]):
+            counts[m.group(1)] = counts.get(m.group(1), 0) + 1
+        for short, n in counts.items():
+            name = gaz.canonical(short + suffix) if n >= 3 and short + suffix not in text else None
+            if name and gaz.level(name) not in ("国家", "") and n > best[1]:
+                best = (name, n)
+        break  # the first self-reference names the level
+    return best
+
+
 def describe(source: str, doc: CleanDoc, policies: list[Policy], gaz: Gazetteer, catalogue: dict[str, str]) -> DocumentInfo:
     """The document record: what the text, the page and front matter state, catalogue for the rest."""
     text = doc.text
@@ -388,6 +404,8 @@ def describe(source: str, doc: CleanDoc, policies: list[Policy], gaz: Gazetteer,
             if b - a >= 2 and gaz.level(name) not in ("国家", ""):
                 short[name] = short.get(name, 0) + 1
         top = max(short.items(), key=lambda kv: kv[1], default=("", 0))
+        if top[1] < 3:
+            top = _own_short_name(text, gaz)
         if top[1] >= 3:
             regions = [top[0], *(r for r in regions if r != top[0])]
     return DocumentInfo(source, title, kind, issuer, date, regions, meta.get("origin", ""), doc_no, effective, expires, title_from)

@@ -194,6 +194,8 @@ def test_untitled_policy_is_marked_and_its_chunks_keep_no_item_as_policy(process
     p = processor.process(Path(name), name, _corpus_file(name))
     assert p.info.title_from == "file"
     assert not any(re.match(r"\d+[.．]", c.policy) for c in p.chunks)
+    # it names no place but "柳河" in running text ("在柳河新建…", "来柳河旅游…") and calls itself 我县/本县
+    assert p.info.regions[0] == "柳河县", p.info.regions
 
 
 @pytest.mark.parametrize("name", [c[0] for c in CORPUS_CASES if c[0].endswith(".html")])

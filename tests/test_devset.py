@@ -133,6 +133,9 @@ def test_follow_ups_about_a_document(corpus_engine) -> None:
     engine.answer("江北新区软件企业用智算做大模型一年最多补多少？", "fd2")
     d = engine.answer("这个政策什么时候到期？", "fd2")
     assert d.found and "2028年12月31日" in d.answer and all("jiangbei" in c.source for c in d.citations), d.answer
+    # "它是谁发布的": the line that names the issuer, not the title line
+    e = engine.answer("它是谁发布的？", "fd2")
+    assert e.found and "发布机构：经济发展局" in e.answer, e.answer
 
 
 def test_a_zone_abbreviation_is_its_full_name(corpus_engine) -> None:

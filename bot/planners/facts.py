@@ -170,6 +170,10 @@ class FactPlanner:
         quote = ev.quote
         when = re.search(r"哪天|哪年|什么时候|啥时候|何时|几月|时间|日期|when", route.question, re.I)
         dated = re.search(r"\d{4}\s*年\s*\d{1,2}\s*月|\d{4}-\d{1,2}-\d{1,2}", quote)  # "2024年…清单" names a year, not a date
+        who = re.search(r"谁|部门|单位|机构|机关|\bwho\b|which (?:department|agency|body)", route.question, re.I)
+        issuer = p.get("issuer") or ""
+        if who and not (issuer and issuer in quote):  # "谁发布的" is answered by the line naming the issuer
+            return None
         if (not re.search(r"\d{4}年", quote) and p.get("date")) or (when and not dated):
             # the row's evidence does not carry the date: find the sentence that announces this title
             return None

@@ -91,3 +91,9 @@ def test_is_the_old_one_still_valid_is_answered_by_the_new_ones_repeal(engine) -
     a = engine.answer("通渭县以前的重点产业政策现在还有效吗？", "v6").to_json()
     assert a["found"] and "此前出台的支持重点产业发展相关支持奖励政策同时废止" in a["answer"], a["answer"]
     assert all("tongwei_2024" in s["source"] for s in a["citations"]), a["citations"]
+
+
+def test_the_old_version_asked_for_is_read_whole(engine) -> None:
+    # the search may find the old text's opening; the old version's own best clause answers
+    a = engine.answer("通渭县旧版政策里新三板挂牌奖励多少？", "v7").to_json()
+    assert "80万元" in a["answer"] and "旧版" in a["answer"], a["answer"]

@@ -371,8 +371,9 @@ class ClausePlanner:
         old_asked = OLD_VERSION.search(a.route.question) and a.kind != "version"  # "以前的…还有效吗" asks the new one
         if old_asked or (self.catalog.year(src) in years and newest != src):
             # the old version asked for ("旧版", "2020年那版"): answered from it, and said so
-            if newest != src:
-                return ranked, self.composer.render("old_version", a.lang, title=current)
+            if newest != src:  # the old version's own best clause, read whole (the search found part of it)
+                whole = said(src, 1.0)
+                return whole or ranked, self.composer.render("old_version", a.lang, title=current)
             # asked by name, the old version answers even where the question's words are the new one's title's
             older = said(order[1], 0.6) if not years and self.catalog.in_order(newest, order[1]) else []
             return (older, self.composer.render("old_version", a.lang, title=current)) if older else (ranked, "")

@@ -241,7 +241,8 @@ class ClauseScorer:
         words = [w for t in a.topic for w in (t, *a.alternatives.get(t, ()), t[:2] if len(t) >= 3 else t)]
 
         def test(c: Clause) -> bool:
-            return bool(cue and cue.search(c.text)) or any(w in c.text or w in c.label for w in words)
+            heads = " ".join(c.chunk.section[-2:])  # the headings the scorer reads as the clause's context
+            return bool(cue and cue.search(c.text)) or any(w in c.text or w in c.label or w in heads for w in words)
 
         return test
 

@@ -151,3 +151,12 @@ def test_a_comparison_of_two_places_reads_each_part_for_its_place(corpus_engine)
     assert a.found and "200万元" in a.answer and "20%" in a.answer, a.answer
     sources = {c.source for c in a.citations}
     assert any("jiangbei" in s for s in sources) and any("yijiu" in s for s in sources), sources
+
+
+def test_a_topic_under_a_heading_is_found_by_reading_the_document(corpus_engine) -> None:
+    engine, _ = corpus_engine
+    # "租金" is only the heading "（一）租金标准"; the figures stand under it, in a passage the search misses
+    a = engine.answer("天河区人才公寓租金怎么算？", "rent1")
+    assert a.found and "32.5元/平方米/月" in a.answer, a.answer
+    b = engine.answer("那最多能住几年？", "rent1")
+    assert b.found and "不超过3年" in b.answer, b.answer

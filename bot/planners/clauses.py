@@ -64,6 +64,7 @@ def article_number(article: str) -> int | None:
 NOT_KINDS = load_words(Path(__file__).parent.parent / "data" / "not_support_kinds.txt")
 FOUND_COVERAGE = 0.4
 WEAK_COVERAGE = 0.25
+WHOLE_BELOW = 0.6  # passages found that hold less of the topic than this: their documents are read whole
 NEAR_ONLY = {"amount", "target", "tier"}
 MORE = {"issued": 1, "condition": 3, "list": 5, "overview": 2, "tier": 2, "amount": 2, "target": 2, "article": 1, "date": 2, "version": 2}
 
@@ -130,6 +131,13 @@ class ClausePlanner:
         if changed:
             return changed
         t = a.answer_type
+        whole_read = False
+        top_doc = self.catalog.get(ranked[0].clause.chunk.source)
+        policy = bool(top_doc and top_doc.kind == "policy")  # a report on many places read whole brings the others'
+        if policy and ranked[0].coverage < WHOLE_BELOW and not (t.strict or t.name in ("issued", "version")):
+            # the passages found hold the topic only in part: the best documents may say it under a heading
+            # ("（一）租金标准" → "富力大厦32.5元/平方米/月…"), read them whole
+            ranked, whole_read = self._whole_documents(a, ranked), True
         if t.strict or t.name in ("issued", "version"):
             ranked = self._whole_documents(a, ranked)
             if t.name == "issued":  # the issuer the document names is as much an answer as its date
@@ -148,7 +156,7 @@ class ClausePlanner:
             if not with_cue:
                 return self._not_stated(a, ranked)
             ranked = with_cue
-        elif t.cue is not None and not any(s.cue for s in ranked[:3]):
+        elif t.cue is not None and not whole_read and not any(s.cue for s in ranked[:3]):
             # the passages found speak of the topic but not of what is asked (a date, a time limit):
             # the best documents may say it elsewhere
             ranked = self._whole_documents(a, ranked)

@@ -72,6 +72,14 @@ class Scored:
 _CUT_CACHE: dict[tuple[str, str], list[Clause]] = {}
 
 
+def _abbreviates(short: str, full: str) -> bool:
+    """``short`` is ``full`` abbreviated: shorter, same first character, its characters in ``full`` in order."""
+    if len(short) >= len(full) or short[:1] != full[:1]:
+        return False
+    it = iter(full)
+    return all(ch in it for ch in short)
+
+
 def cut(chunk: Chunk, rank: int, retrieval: float, *, named: bool = False, article: str = "") -> list[Clause]:
     """A chunk's clauses in order, each with its item heading and article.
 
@@ -268,7 +276,9 @@ class ClauseScorer:
             if t in text:
                 got += w
             elif any(x in text for x in alternatives.get(t, ())):  # the policy's wording for it, a looser match
-                got += (1.0 if t in equal else 0.5) * w
+                # an abbreviation's full form ("管委会" = 管理委员会: its characters in order) is the same word
+                same = t in equal or any(x in text and _abbreviates(t, x) for x in alternatives.get(t, ()))
+                got += (1.0 if same else 0.5) * w
             elif len(t) >= 4 and t[:2] in text and t[2:] in text:
                 got += 0.6 * w
             elif len(t) == 3 and t[:2] in text:

@@ -160,3 +160,10 @@ def test_a_topic_under_a_heading_is_found_by_reading_the_document(corpus_engine)
     assert a.found and "32.5元/平方米/月" in a.answer, a.answer
     b = engine.answer("那最多能住几年？", "rent1")
     assert b.found and "不超过3年" in b.answer, b.answer
+
+
+def test_an_abbreviated_organ_is_answered_from_the_regulation_that_names_it(corpus_engine) -> None:
+    engine, _ = corpus_engine
+    a = engine.answer("郑洛新自创区管委会负责什么？", "zlx1")
+    assert a.found and all("zhengluoxin" in c.source for c in a.citations), a.answer
+    assert "管理委员会" in a.answer, a.answer

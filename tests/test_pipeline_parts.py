@@ -207,3 +207,10 @@ def test_an_amount_asked_is_a_sum_given(passage: str, gives: bool) -> None:
     assert amount.figure and amount.figure_ask and amount.figure_ask.search("上市奖励多少？")
     assert not amount.figure_ask.search("超标排污最多罚多少钱？"), "a fine asked about is the answer"
     assert (bool(amount.figure.search(passage)) and not (amount.figure_not and amount.figure_not.search(passage))) is gives
+
+
+def test_an_abbreviation_counts_as_its_full_form() -> None:
+    from bot.clauses import _abbreviates
+
+    assert _abbreviates("管委会", "管理委员会") and _abbreviates("自创区", "自主创新示范区")
+    assert not _abbreviates("补贴", "资金支持") and not _abbreviates("补贴", "补贴")

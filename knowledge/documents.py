@@ -440,6 +440,8 @@ def learn_regions(doc: CleanDoc, gaz: Gazetteer) -> list[Region]:
             core = re.sub(ZONE_SUFFIX + "$", "", name)
             if name in ("区", "县", "市") or NOT_A_PLACE.match(name) or gaz.canonical(name):
                 continue
+            if gaz.canonical(m.group(1) + name) == parent:
+                continue  # "内蒙古" + "自治区": the parent's own full name, no place inside it
             if not core or core in ("工业", "高新", "经济技术", "高新技术产业"):
                 name = re.sub(r"(市|省)$", "", m.group(1)) + name  # 苏州 + 工业园区
                 core = ""

@@ -173,3 +173,11 @@ def test_copy_and_add_learned_regions() -> None:
 )
 def test_english_place_names_from_pinyin(question: str, places: list[str]) -> None:
     assert GAZ.names_in(question, question=True) == places
+
+
+def test_a_province_s_full_name_is_no_place_learned_inside_it() -> None:
+    from knowledge.documents import learn_regions
+    from knowledge.normalize import clean
+
+    learned = learn_regions(clean("内蒙古自治区2023年推动产业高质量发展政策清单\n广西壮族自治区人民政府\n"), Gazetteer.default())
+    assert not [r.name for r in learned if r.name.endswith("自治区")], learned

@@ -37,6 +37,7 @@ LIST_2023 = """甘肃省2023年推动产业发展政策清单
 """
 
 LIST_2024 = """甘肃省人民政府关于印发2024年推动产业发展政策清单的通知
+甘政发〔2024〕5号
 各市州人民政府：
 现将清单印发给你们，请认真抓好落实。《甘肃省人民政府关于印发2023年推动产业发展政策清单的通知》（甘政发〔2023〕3号）同时废止。
 一、新建高标准农田420万亩，每亩补助1800元。
@@ -97,3 +98,9 @@ def test_the_old_version_asked_for_is_read_whole(engine) -> None:
     # the search may find the old text's opening; the old version's own best clause answers
     a = engine.answer("通渭县旧版政策里新三板挂牌奖励多少？", "v7").to_json()
     assert "80万元" in a["answer"] and "旧版" in a["answer"], a["answer"]
+
+
+def test_a_document_number_asked_is_its_own_not_one_it_cites(engine) -> None:
+    a = engine.answer("甘肃2024年推动产业发展政策清单的文号是多少？", "v8").to_json()
+    assert a["found"] and "甘政发〔2024〕5号" in a["answer"], a["answer"]
+    assert "甘政发〔2024〕5号" in a["citations"][0]["quote"], a["citations"]  # its own number first

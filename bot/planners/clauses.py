@@ -40,6 +40,7 @@ SUPPORT_AFTER = r"(?:有|的|给|方面)?(?:多少|什么|哪些|啥|没有)?(?:
 YEAR_TARGET = ("所问年份的目标", "a target for the year asked")  # no year echoed: only quoted figures are shown
 SUPPORT_WORD = re.compile(r"([\u4e00-\u9fff]{2,})(?:补贴|奖励|资助|补助|贴息|奖金|补偿)")
 WHO = re.compile(r"谁|部门|单位|机构|机关|\bwho\b|which (?:department|agency|body)", re.I)  # the issuer asked, not the date
+WHEN = re.compile(r"哪天|哪年|哪一年|几月|什么时候|啥时候|何时|日期|时间|\bwhen\b", re.I)
 ISSUED_BY = re.compile(r"(?:发布|印发|发文|制定|颁布)(?:机构|单位|机关)|发布|印发|公布")  # "发布机构：经济发展局"
 ARTICLE_ASKED = re.compile(r"(第[一二三四五六七八九十百零〇两\d]+条)")
 LONG_ARTICLE = 300  # an article quoted whole is cut after twice this many characters
@@ -140,11 +141,18 @@ class ClausePlanner:
             ranked, whole_read = self._whole_documents(a, ranked), True
         if t.strict or t.name in ("issued", "version"):
             ranked = self._whole_documents(a, ranked)
+            if t.name == "docnumber":  # "《X》（国发〔2023〕16号）" is the number of a document it cites, not its own
+                for s in ranked:
+                    own = [m for m in t.cue.finditer(s.clause.text) if not re.search(r"》\s*[（(]$", s.clause.text[: m.start()][-3:])]
+                    if s.cue and not own:
+                        s.cue, s.score = False, s.score - 2.5
+                ranked.sort(key=lambda x: -x.score)
             if t.name == "issued":  # the issuer the document names is as much an answer as its date
                 who = bool(WHO.search(a.route.question))  # "谁发布的": the line that names it as the issuer first
+                when = bool(WHEN.search(a.route.question))  # "哪天印发的": a date answers, the issuer's name does not
                 for s in ranked:
                     doc = self.catalog.get(s.clause.chunk.source)
-                    if doc and doc.issuer and doc.issuer in s.clause.text:
+                    if doc and doc.issuer and doc.issuer in s.clause.text and (who or not when):
                         if not s.cue:
                             s.cue, s.score = True, s.score + 2.5
                         if who and ISSUED_BY.search(s.clause.text):

@@ -167,3 +167,10 @@ def test_an_abbreviated_organ_is_answered_from_the_regulation_that_names_it(corp
     a = engine.answer("郑洛新自创区管委会负责什么？", "zlx1")
     assert a.found and all("zhengluoxin" in c.source for c in a.citations), a.answer
     assert "管理委员会" in a.answer, a.answer
+
+
+def test_a_question_without_a_version_is_answered_by_the_version_in_force(corpus_engine) -> None:
+    engine, _ = corpus_engine
+    a = engine.answer("上海科技进步条例对科技人员有哪些激励？", "inforce1")
+    assert a.found and all("shanghai_keji_jinbu_tiaoli_2024" in c.source for c in a.citations), [c.source for c in a.citations]
+    assert "取代" in a.answer, a.answer

@@ -395,7 +395,7 @@ class ClausePlanner:
             return (older, self.composer.render("old_version", a.lang, title=current)) if older else (ranked, "")
         if newest == src:
             return ranked, self.composer.render("superseded", a.lang, title=current)
-        again = said(newest)
+        again = said(newest, 0.6)  # the version in force, unless it says far less of the topic
         if again:  # the version in force says it as well
             return again, self.composer.render("superseded", a.lang, title=current)
         return ranked, self.composer.render("old_version", a.lang, title=current)

@@ -385,7 +385,7 @@ _FOLLOWS = (
 )
 
 
-_STREET = "路街道巷弄桥苑广场"
+_STREET = "路街道巷弄桥苑广场"  # "天河路的商场" names a road, not 天河区
 
 
 def _short_name_words(path: Path = DATA / "short_name_words.txt") -> frozenset[str]:
@@ -393,7 +393,7 @@ def _short_name_words(path: Path = DATA / "short_name_words.txt") -> frozenset[s
     return frozenset(w for ln in lines for w in ln.split())
 
 
-SHORT_NAME_WORDS = _short_name_words()  # "天河路的商场" names a road, not 天河区
+SHORT_NAME_WORDS = _short_name_words()  # words like "新上" that open with a one-character abbreviation
 
 
 def _bare_in_question(text: str, i: int, j: int) -> bool:

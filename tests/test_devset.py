@@ -174,3 +174,10 @@ def test_a_question_without_a_version_is_answered_by_the_version_in_force(corpus
     a = engine.answer("上海科技进步条例对科技人员有哪些激励？", "inforce1")
     assert a.found and all("shanghai_keji_jinbu_tiaoli_2024" in c.source for c in a.citations), [c.source for c in a.citations]
     assert "取代" in a.answer, a.answer
+
+
+def test_an_english_follow_up_asks_the_limit_per_item(corpus_engine) -> None:
+    engine, _ = corpus_engine
+    engine.answer("How much does Shanghai subsidise buying a grade-1 energy efficient air conditioner under trade-in?", "en-cap")
+    a = engine.answer("And what is the cap per item?", "en-cap")
+    assert a.found and "每件补贴不超过2000元" in a.answer and "2000 yuan" in a.answer, a.answer

@@ -40,6 +40,9 @@ OWN_FIGURE = re.compile(
 )
 
 
+# the issuer asked ("谁发布的", "哪个部门"), a date asked ("哪天印发的")
+WHO = re.compile(r"谁|部门|单位|机构|机关|\bwho\b|which (?:department|agency|body)", re.I)
+WHEN = re.compile(r"哪天|哪年|哪一年|几月|什么时候|啥时候|何时|日期|时间|\bwhen\b", re.I)
 # a question on what changed between versions ("新版和旧版…有什么变化", "改成多少了")
 CHANGED = re.compile(r"变化|区别|不同|差别|差异|改了|改成|改为|改动|调整了|变了|有何变|what changed|differ|change", re.I)
 

@@ -13,7 +13,7 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 
-from knowledge.documents import TITLE, DocumentInfo, Policy
+from knowledge.documents import DOC_NO, TITLE, DocumentInfo, Policy
 from knowledge.normalize import CleanDoc
 from knowledge.regions import Gazetteer
 
@@ -58,15 +58,13 @@ class Chunk:
 
 
 # a line that is only a date or a document number
-DATE_OR_NUMBER_LINE = re.compile(
-    r"^[（(]?\s*(?:\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|[\u4e00-\u9fff]{1,10}[〔\[［]\s*\d{4}\s*[〕\]］]\s*\d+\s*号)\s*[）)]?\W*$"
-)
+DATE_OR_NUMBER_LINE = re.compile(rf"^[（(]?\s*(?:\d{{4}}\s*年\s*\d{{1,2}}\s*月\s*\d{{1,2}}\s*日|{DOC_NO.pattern})\s*[）)]?\W*$")
 FIGURE_IN_LINE = re.compile(r"\d+(?:\.\d+)?\s*(?:万元|亿元|元|%|％|万|亿)")
 
 
 def sentence_item(line: str) -> bool:
     """A numbered line that says something (a clause break, a figure, or a long sentence), not a section name."""
-    body = re.sub(r"^(?:[一二三四五六七八九十百零〇]+、|[（(][一二三四五六七八九十]+[)）])", "", line)
+    body = H_SUB.sub("", H_SECTION.sub("", line, count=1), count=1)
     return bool(re.search(r"[，,；;]", body) or FIGURE_IN_LINE.search(body) or (body.endswith("。") and len(body) > 25))
 
 

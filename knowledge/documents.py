@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -56,8 +57,8 @@ NUMBERED = re.compile(rf"^(?:第[{CN}\d]+[章节条款]|[{CN}]+[、.．]|[（(][
 # A press question or a speaker's turn: "新华社：目前上海……怎么样？", "顾军：近年来……"; any line asking something.
 SPEAKER = re.compile(r"^[\u4e00-\u9fffA-Za-z]{2,8}[:：]")
 URL = re.compile(r"https?://|www\.|\.(?:html?|cn|com)\b", re.I)
-# A document number: "宁新区管规字〔2026〕4号", "穗人社规字〔2019〕6号", "国办发〔2018〕15号".
-DOC_NO = re.compile(r"[\u4e00-\u9fff]{1,12}[〔\[【]\s*\d{4}\s*[〕\]】]\s*第?\s*\d{1,4}\s*号")
+# A document number: "宁新区管规字〔2026〕4号", "穗人社规字〔2019〕6号", "国办发〔2018〕15号", "合政办(2018)24号".
+DOC_NO = re.compile(r"[\u4e00-\u9fff]{1,12}[〔\[【［（(]\s*\d{4}\s*[〕\]】］）)]\s*第?\s*\d{1,4}\s*号")
 DATE_LINE = re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日$")
 # the date a title carries on its own line below it: "关于支持重点产业加快发展的实施意见" / "(2023年2月8日)"
 TITLE_DATE = re.compile(r"^[（(]\s*(\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)\s*[）)]$")
@@ -313,17 +314,18 @@ def _file_title(source: str) -> str:
 
 def _own_short_name(text: str, gaz: Gazetteer) -> tuple[str, int]:
     """A county's (district's, city's) short name a text that speaks of 我县/本县 uses three times or more, in any
-    words around it ("在柳河新建…", "打造柳河精品…", "来柳河旅游…" with "我县" → 柳河县); ("", 0) if none."""
+    words around it ("在X新建…", "打造X精品…", "来X旅游…" with "我县" → X县); ("", 0) if none."""
+    head = text[:20000]
+    self_ref = re.search(r"(?:我|本|全)(县|区|市)", head)  # the first self-reference names the level
+    if not self_ref:
+        return "", 0
+    suffix = self_ref.group(1)
+    counts = Counter(m.group(1) for m in re.finditer(r"(?=([\u4e00-\u9fff]{2}))", head))
     best: tuple[str, int] = ("", 0)
-    for suffix in re.findall(r"(?:我|本|全)(县|区|市)", text[:20000]):
-        counts: dict[str, int] = {}
-        for m in re.finditer(r"(?=([\u4e00-\u9fff]{2}))", text[:20000]):
-            counts[m.group(1)] = counts.get(m.group(1), 0) + 1
-        for short, n in counts.items():
-            name = gaz.canonical(short + suffix) if n >= 3 and short + suffix not in text else None
-            if name and gaz.level(name) not in ("国家", "") and n > best[1]:
-                best = (name, n)
-        break  # the first self-reference names the level
+    for short, n in counts.items():
+        name = gaz.canonical(short + suffix) if n >= 3 and short + suffix not in text else None
+        if name and gaz.level(name) not in ("国家", "") and n > best[1]:
+            best = (name, n)
     return best
 
 

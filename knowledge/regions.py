@@ -388,12 +388,6 @@ _FOLLOWS = (
 _STREET = "路街道巷弄桥苑广场"  # "天河路的商场" names a road, not 天河区
 
 
-def _short_name_words(path: Path = DATA / "short_name_words.txt") -> frozenset[str]:
-    lines = (ln.split("#", 1)[0].strip() for ln in path.read_text(encoding="utf-8").splitlines())
-    return frozenset(w for ln in lines for w in ln.split())
-
-
-SHORT_NAME_WORDS = _short_name_words()  # words like "新上" that open with a one-character abbreviation
 
 
 def _bare_in_question(text: str, i: int, j: int) -> bool:
@@ -411,7 +405,7 @@ def _stands_alone(text: str, i: int) -> bool:
     after = text[i + 1] if i + 1 < len(text) else " "
     ok_before = not _CJK.match(before) or before in _JOINERS or i == 0
     ok_after = not _CJK.match(after) or after in _JOINERS or after in "市区省地企上"
-    return ok_before and ok_after and text[i : i + 2] not in SHORT_NAME_WORDS
+    return ok_before and ok_after and text[i : i + 2] not in _short_name_words()
 
 
 # ---------------------------------------------------------------- loading and merging
@@ -427,6 +421,12 @@ def load_stopwords(path: Path = DATA / "region_stopwords.txt") -> frozenset[str]
         return frozenset()
     words = (ln.split("#", 1)[0].strip() for ln in path.read_text(encoding="utf-8").splitlines())
     return frozenset(w for w in words if w)
+
+
+@lru_cache(maxsize=1)
+def _short_name_words() -> frozenset[str]:
+    """Words like "新上" that open with a one-character abbreviation but name no place (data file, read once)."""
+    return load_stopwords(DATA / "short_name_words.txt")
 
 
 def division_file() -> Path | None:

@@ -16,7 +16,7 @@ from bot.analysis import Analysis
 from bot.compose import Claim
 from bot.coverage import zone_name_end
 from knowledge.chunking import Chunk
-from knowledge.documents import untitled
+from knowledge.documents import DOC_NO, untitled
 from knowledge.index import KnowledgeBase
 
 # a policy title ends with the name of a kind of document: "…若干规定", "…实施细则", "…工作要点"
@@ -35,8 +35,6 @@ REPEAL = re.compile(r"[^。；;\n]*废止[^。；;\n]*")
 EARLIER = re.compile(r"(?:此前|以前|之前|原|过去|已)(?:出台|发布|印发|制定|实施|执行)")
 # where the subject of such a repeal ends: "…相关支持奖励政策", "…的文件"
 SUBJECT_END = re.compile(r"(?:相关|有关)?(?:支持|奖励|扶持|优惠|补助)*(?:政策|文件|规定|办法|意见|措施)")
-# a document number: "内政发〔2024〕6号", "合政办[2018]24号"
-DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,8}[〔\[［(（]\s*\d{4}\s*[〕\]］)）]\s*\d+\s*号")
 
 
 @dataclass
@@ -128,7 +126,7 @@ class DocumentCatalog:
         """``sentence`` of ``new`` repeals ``old``: by its document number or title, or as "the earlier policies" on
         a subject, when ``old`` is of the same place and kind, not issued later, and its title (or, untitled and
         undated, its text) is on that subject."""
-        numbers = {re.sub(r"\s", "", n) for n in DOC_NUMBER.findall(sentence)}
+        numbers = {re.sub(r"\s", "", n) for n in DOC_NO.findall(sentence)}
         if numbers:
             head = old.title + "".join(c.text for c in self.kb.chunks_of(old.source)[:3])[:600]  # its opening lines
             if any(n in re.sub(r"\s", "", head) for n in numbers):

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
-from bot.analysis import CHANGED, DOCUMENT_TYPES, Analysis, load_answer_types, load_words
+from bot.analysis import CHANGED, DOCUMENT_TYPES, WHEN, WHO, Analysis, load_answer_types, load_words
 from bot.clauses import CUE_DECIDES, ITEM_NUMBER, Clause, ClauseFinder, ClauseScorer, Scored, cut
 from bot.compose import Claim, Composer, Quote
 from bot.coverage import place_name
@@ -39,8 +39,6 @@ OLD_VERSION = re.compile(r"旧版|老版|原来|以前|修订前|old version|pre
 SUPPORT_AFTER = r"(?:有|的|给|方面)?(?:多少|什么|哪些|啥|没有)?(?:补贴|奖励|资助|补助|贴息|奖金|补偿|支持)"
 YEAR_TARGET = ("所问年份的目标", "a target for the year asked")  # no year echoed: only quoted figures are shown
 SUPPORT_WORD = re.compile(r"([\u4e00-\u9fff]{2,})(?:补贴|奖励|资助|补助|贴息|奖金|补偿)")
-WHO = re.compile(r"谁|部门|单位|机构|机关|\bwho\b|which (?:department|agency|body)", re.I)  # the issuer asked, not the date
-WHEN = re.compile(r"哪天|哪年|哪一年|几月|什么时候|啥时候|何时|日期|时间|\bwhen\b", re.I)
 ISSUED_BY = re.compile(r"(?:发布|印发|发文|制定|颁布)(?:机构|单位|机关)|发布|印发|公布")  # "发布机构：经济发展局"
 ARTICLE_ASKED = re.compile(r"(第[一二三四五六七八九十百零〇两\d]+条)")
 LONG_ARTICLE = 300  # an article quoted whole is cut after twice this many characters

@@ -13,7 +13,7 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from bot.analysis import Analysis
+from bot.analysis import WHEN, WHO, Analysis
 from bot.compose import Claim, Composer, Quote
 from bot.coverage import Coverage, place_name
 from bot.figures import figure_text
@@ -168,9 +168,9 @@ class FactPlanner:
             return Plan(meta, facts=[p], policy=p["title"])
         ev = self._evidence_quote(p, prefer=r"\d{4}年\s*\d{1,2}月\s*\d{1,2}日")
         quote = ev.quote
-        when = re.search(r"哪天|哪年|什么时候|啥时候|何时|几月|时间|日期|when", route.question, re.I)
+        when = WHEN.search(route.question)
         dated = re.search(r"\d{4}\s*年\s*\d{1,2}\s*月|\d{4}-\d{1,2}-\d{1,2}", quote)  # "2024年…清单" names a year, not a date
-        who = re.search(r"谁|部门|单位|机构|机关|\bwho\b|which (?:department|agency|body)", route.question, re.I)
+        who = WHO.search(route.question)
         issuer = p.get("issuer") or ""
         if who and not (issuer and issuer in quote):  # "谁发布的" is answered by the line naming the issuer
             return None

@@ -13,7 +13,7 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 
-from knowledge.documents import DOC_NO, TITLE, DocumentInfo, Policy
+from knowledge.documents import DOC_NO, TITLE, DocumentInfo, Policy, wrapped_title
 from knowledge.normalize import CleanDoc
 from knowledge.regions import Gazetteer
 
@@ -129,6 +129,7 @@ def chunk_document(
     units: list[tuple[int, int, list[str], str]] = []  # (start, end, section, kind)
     section: list[tuple[int, str]] = []
     pos = 0
+    just_headed = False  # the line above was a heading
     in_list = False  # after "…不得举办下列企业：" the lines "（一）技术落后…的；" are its items, not headings
     for line in text.split("\n"):
         a, b = pos, pos + len(line)
@@ -143,8 +144,14 @@ def chunk_document(
         item = level in (2, 3) and (in_list or s.endswith(("；", ";")))
         in_list = s.endswith(("：", ":")) or (item and not s.endswith("。"))
         if level and not item:
+            top = section[-1] if section and just_headed else None
+            if top and level == 4 and top[0] in (1, 4) and wrapped_title(top[1], s):
+                section[-1] = (top[0], top[1] + s)  # "西宁市关于支持…需求" / "的若干措施": one title on two lines
+                continue
             section = [(lv, x) for lv, x in section if lv < level] + [(level, s)]
+            just_headed = True
             continue
+        just_headed = False
         kind = "article" if ARTICLE.match(s) else "para"
         units.append((a, b, [x for _, x in section], kind))
 

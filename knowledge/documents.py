@@ -246,10 +246,25 @@ def _not_a_title(s: str) -> bool:
     )
 
 
+WRAPPED = re.compile(r"^(?:的|和|与|及|暨|之|、)")  # a line that goes on from the one above it
+
+
+def wrapped_title(first: str, second: str) -> bool:
+    """Two lines that are one title wrapped: "印发《关于…平稳健康" / "发展的若干政策措施》的通知",
+    "西宁市关于支持刚性和改善性住房需求" / "的若干措施"."""
+    unclosed = second.count("》") > second.count("《") and first.count("《") > first.count("》")
+    goes_on = bool(WRAPPED.match(second)) and not TITLE_END.search(first) and not first.endswith(("。", "：", ":"))
+    return unclosed or goes_on
+
+
 def _text_title(lines: list[str]) -> str:
     """The first short line near the top that looks like a title, or a 《》 title a top line asks about."""
+    prev = ""
     for ln in lines[:15]:
-        s = clean_title(ln)
+        s, part = clean_title(ln), prev
+        prev = s
+        if part and wrapped_title(part, s) and not _not_a_title(part) and len(part) + len(s) <= 80:
+            s = part + s  # a title wrapped onto two lines: "…平稳健康" / "发展的若干政策措施》的通知"
         if 4 <= len(s) <= 80 and not _not_a_title(s):
             if TITLE_END.search(s) or (len(s) <= 30 and COVER.search(s) and not re.search("[，。；]", s)):
                 return s
@@ -354,6 +369,9 @@ def describe(source: str, doc: CleanDoc, policies: list[Policy], gaz: Gazetteer,
         title, title_from = clean_title(meta["title"]), "meta"
     if not title:
         title, title_from = _file_title(source), "file"
+    notice_of = re.fullmatch(r"[^《》]{0,40}?(?:印发|转发|发布)《([^《》]{4,80})》的?通知", title)
+    if notice_of and title_from != "catalogue":  # "…办公室印发《关于…的若干政策措施》的通知": the policy it sends
+        title = notice_of.group(1)
 
     head = "\n".join(lines[:12])
     fields: dict[str, str] = {}

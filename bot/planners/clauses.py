@@ -177,7 +177,7 @@ class ClausePlanner:
             if not gives(best):  # "上市奖励多少": a passage with the sum, else say it is not stated
                 pool = self._whole_documents(a, ranked)
                 near = max(WEAK_COVERAGE, best.coverage - 0.25)
-                given = [s for s in pool[:30] if gives(s) and s.coverage >= near]
+                given = [s for s in pool[:30] if gives(s) and (s.coverage >= near or self._goes_on(best, s))]
                 if not given:
                     return self._not_stated(a, ranked, what=t.figure_what[1 if a.lang == "en" else 0])
                 ranked = given + [s for s in pool if s not in given]
@@ -477,6 +477,13 @@ class ClausePlanner:
         else:
             text = self.composer.render("quote", a.lang, lead=lead, quote=c.text.rstrip("。"))
         return Claim(text, [quote])
+
+    @staticmethod
+    def _goes_on(best: Scored, s: Scored) -> bool:
+        """A clause right after the best one under the same heading: "…可享受购房财政补贴：…" /
+        "对于符合上述两项条件的购房人，…按其所缴纳契税的50%…予以补贴" says the sum of what it opened."""
+        b, c = best.clause, s.clause
+        return c.chunk.id == b.chunk.id and c.label == b.label and 0 < c.position - b.position <= 2
 
     def _not_stated(self, a: Analysis, ranked: list[Scored], what: str = "") -> Plan:
         top = ranked[0].clause.chunk if ranked and ranked[0].coverage >= WEAK_COVERAGE else None

@@ -165,6 +165,9 @@ def _with_list(intro: Clause, limit: int = LONG) -> Clause:
     return replace(intro, text=merged) if len(merged) > len(intro.text) else intro
 
 
+OTHER_DOCUMENTS = 3  # documents not among the top passages whose best passage is read too
+
+
 class ClauseFinder:
     """The candidate clauses for an analysed question: retrieval plus, when asked, whole documents."""
 
@@ -187,7 +190,13 @@ class ClauseFinder:
         named = [only] if only else self.catalog.named_in(a.route.question)
         k = self.k * 3 if named else self.k
         # a district's question also finds its city's and province's policies, which hold there too
-        hits = self.kb.search(self.query_text(a), region=region, k=k, dense_text=a.extra.get("dense_text"), inherit=True)
+        hits = self.kb.search(self.query_text(a), region=region, k=k if named or only else 2 * k, dense_text=a.extra.get("dense_text"), inherit=True)
+        if not only and not named:
+            # one document's many short passages ("第十七条…可以申请在本市落户。") fill the top: the next documents'
+            # best passages come in too (the older version of a rule says it with the figure asked)
+            shown = {h.chunk.source for h in hits[:k]}
+            others = [h for h in hits[k:] if h.chunk.source not in shown and not shown.add(h.chunk.source)]
+            hits = hits[:k] + others[:OTHER_DOCUMENTS]
         if only:  # one document's answer (a comparison of documents): its passages alone
             hits = [h for h in hits if h.chunk.source == only][: self.k]
         elif named:  # a document the question names by its title: its passages first

@@ -450,7 +450,7 @@ def learn_regions(doc: CleanDoc, gaz: Gazetteer) -> list[Region]:
     parents = [a for a in known if gaz.level(gaz.canonical(a) or "") in ("省", "市")]
     if not parents:
         return []
-    rx = re.compile("(" + "|".join(re.escape(a) for a in parents) + r")(?:市|省)?([\u4e00-\u9fff]{0,6}?" + ZONE_SUFFIX + ")")
+    rx = re.compile("(" + "|".join(re.escape(a) for a in parents) + r")(?:市|省)?([\u4e00-\u9fff]{0,6}?" + ZONE_SUFFIX + r")(?![场域级])")
     lines = [ln.strip() for ln in doc.text.split("\n") if 0 < len(ln.strip()) <= 60] + list(doc.meta.values())
     found: dict[str, Region] = {}
     for line in lines:

@@ -60,6 +60,12 @@ def article_number(article: str) -> int | None:
         return None
 
 
+# A year that names a document, not a target: "2014年户籍规定", "2020年那个通知", "（2022年调整）", "2026年新规",
+# "2020年提高公积金贷款最高额度的通知"; not "到2025年…"
+DOCUMENT_YEAR = re.compile(
+    r"(?<![到至\d])((?:19|20)\d\d)\s*年?(?:[^，,。？?；;！!\d]{0,16}?的|那个|那版|新|老|旧)?"
+    r"(?:版|规定|通知|文件|政策|办法|条例|细则|措施|方案|新规|新政|调整|意见)"
+)
 NOT_KINDS = load_words(Path(__file__).parent.parent / "data" / "not_support_kinds.txt")
 FOUND_COVERAGE = 0.4
 WEAK_COVERAGE = 0.25
@@ -92,9 +98,15 @@ class ClausePlanner:
         return True
 
     def rank(self, a: Analysis, region: str | None) -> list[Scored]:
-        ranked = self.scorer.run(a, self.finder.run(a, region, keep=self.scorer.relevant(a)))
+        ranked = self._prefer(a, self.scorer.run(a, self.finder.run(a, region, keep=self.scorer.relevant(a))))
+        ranked.sort(key=lambda x: -x.score)
+        return ranked
+
+    def _prefer(self, a: Analysis, ranked: list[Scored]) -> list[Scored]:
+        """The document a follow-up goes on about, and the version of the year the question names, count more."""
         prefer = a.extra.get("source") if a.carried else None
         years = {int(y) for y in re.findall(r"(?<!\d)((?:19|20)\d\d)(?!\d)", a.route.question)}
+        of_document = {int(y) for y in DOCUMENT_YEAR.findall(a.route.question)}
         versioned: dict[str, bool] = {}
         for s in ranked:
             src = s.clause.chunk.source
@@ -102,10 +114,9 @@ class ClausePlanner:
                 s.score += 1.0
             if years and self.catalog.year(src) in years:  # "2010年版": the version of that year, when there are several
                 if src not in versioned:
-                    versioned[src] = bool(self.catalog.versions(src))
+                    versioned[src] = bool(self.catalog.versions(src)) or self.catalog.year(src) in of_document
                 if versioned[src]:
-                    s.score += 1.5
-        ranked.sort(key=lambda x: -x.score)
+                    s.score += 3.0 if self.catalog.year(src) in of_document else 1.5
         return ranked
 
     def run(self, a: Analysis, region: str | None) -> Plan | None:
@@ -171,8 +182,14 @@ class ClausePlanner:
             return None
         counted = a.extra.get("unit") not in (None, "元", "万元", "亿元")  # "最多能买几个", "支持多少个项目": a count, not a sum
         if t.figure is not None and t.figure_ask is not None and t.figure_ask.search(a.route.question.lower()) and not counted:
+            governs = [re.compile(re.escape(w) + r"[^。；;，,\d]{0,3}\d") for w in a.topic if len(w) >= 2]
+
             def gives(s: Scored) -> bool:
-                return bool(t.figure.search(s.clause.text)) and not (t.figure_not and t.figure_not.search(s.clause.text))
+                text = s.clause.text
+                if t.figure_not and t.figure_not.search(text):
+                    return False
+                # a support with a sum, or the sum of what is asked: "投资多少钱可以落户" → "在本市投资30万元人民币以上"
+                return bool(t.figure.search(text)) or any(g.search(text) for g in governs)
 
             if not gives(best):  # "上市奖励多少": a passage with the sum, else say it is not stated
                 pool = self._whole_documents(a, ranked)
@@ -293,7 +310,7 @@ class ClausePlanner:
         for src in sources:  # a document's clauses count as found where its best passage was
             best = next(s.clause for s in ranked if s.clause.chunk.source == src)
             pool.extend(self.finder.document(src, rank=best.rank, named=best.named, keep=self.scorer.relevant(a)))
-        out = self.scorer.run(a, pool)
+        out = self._prefer(a, self.scorer.run(a, pool))
         order = {src: i for i, src in enumerate(sources)}
         for s in out:  # the best-matching document first, then the clause
             s.score -= 1.5 * order.get(s.clause.chunk.source, 2)
@@ -475,7 +492,7 @@ class ClausePlanner:
         if phrases and lead:
             text = self.composer.render("direct", a.lang, lead=lead, phrase="，".join(phrases))
         else:
-            text = self.composer.render("quote", a.lang, lead=lead, quote=c.text.rstrip("。"))
+            text = self.composer.render("quote", a.lang, lead=lead, quote=c.text.rstrip("。；;"))
         return Claim(text, [quote])
 
     @staticmethod

@@ -31,6 +31,12 @@ ASKING = re.compile(r"多少|几|什么|哪|吗|呢|如何|怎么|[?？]|how|wha
 # "多少项", "几家": the unit the answer's figure is counted in
 LOOSE_ZONES = sorted(load_zones()[3], key=len, reverse=True)  # 园区, 产业园 after a place name
 ZONE_FULL = load_zones()[2]  # "自贸区" is written 自由贸易试验区 in a title and a text
+# A year that names a document, not a target: "2014年户籍规定", "2020年那个通知", "（2022年调整）", "2026年新规",
+# "2020年提高公积金贷款最高额度的通知"; not "到2025年…"
+DOCUMENT_YEAR = re.compile(
+    r"(?<![到至\d])((?:19|20)\d\d)\s*年?(?:[^，,。？?；;！!\d]{0,16}?的|那个|那版|新|老|旧)?"
+    r"(?:版|规定|通知|文件|政策|办法|条例|细则|措施|方案|新规|新政|调整|意见)"
+)
 DOCUMENT_TYPES = frozenset({"effective", "validity", "issued", "docnumber", "version"})  # answer types asked of a document as a whole
 ASKED_UNIT = re.compile(r"(?:多少|几)\s*(项|家|个|名|人|条|所|类|套|亩|年|天|个月|亿元|万元|元)")
 

@@ -190,7 +190,8 @@ class ClauseFinder:
         named = [only] if only else self.catalog.named_in(a.route.question)
         k = self.k * 3 if named else self.k
         # a district's question also finds its city's and province's policies, which hold there too
-        hits = self.kb.search(self.query_text(a), region=region, k=k if named or only else 2 * k, dense_text=a.extra.get("dense_text"), inherit=True)
+        wide = k if named or only else 2 * k
+        hits = self.kb.search(self.query_text(a), region=region, k=wide, dense_text=a.extra.get("dense_text"), inherit=True)
         if not only and not named:
             # one document's many short passages ("第十七条…可以申请在本市落户。") fill the top: the next documents'
             # best passages come in too (the older version of a rule says it with the figure asked)

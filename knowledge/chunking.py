@@ -141,7 +141,8 @@ def chunk_document(
             units.append((a, b, [x for _, x in section], "record"))
             continue
         level = heading_level(s)
-        item = level in (2, 3) and (in_list or s.endswith(("；", ";")))
+        # "（一）技术落后…的；" after "…下列企业：" is an item; "一、降低…首付款比例" (no stop) after "…明确如下：" a heading
+        item = level in (2, 3) and (s.endswith(("；", ";")) or (in_list and s[-1] in TERMINAL_END + "的"))
         in_list = s.endswith(("：", ":")) or (item and not s.endswith("。"))
         if level and not item:
             top = section[-1] if section and just_headed else None
@@ -188,7 +189,8 @@ def chunk_document(
         in_text = [t.group(1) for t in TITLE.finditer(c.text) if t.group(1) in by_title and by_title[t.group(1)].date]
         c.policy = next(
             (t for t in path_titles if t in by_title),
-            _record_policy(policies, c) or (in_text[0] if len(set(in_text)) == 1 else doc_policy),
+            # a policy text's passage that cites or repeals another ("《…暂行规定》同时废止") is still its own
+            _record_policy(policies, c) or doc_policy or (in_text[0] if len(set(in_text)) == 1 else ""),
         )
         names = gaz.most_specific(gaz.names_in(" ".join(c.section) + " " + c.text))
         if len(names) > 1 and "中国" in names:  # "国内", "全国" next to a real place add nothing

@@ -15,12 +15,15 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
-from bot.analysis import CHANGED, DOCUMENT_TYPES, WHEN, WHO, Analysis, load_answer_types, load_words
+import cn2an
+
+from bot.analysis import CHANGED, DOCUMENT_TYPES, DOCUMENT_YEAR, WHEN, WHO, Analysis, load_answer_types, load_words
 from bot.clauses import CUE_DECIDES, ITEM_NUMBER, Clause, ClauseFinder, ClauseScorer, Scored, cut
 from bot.compose import Claim, Composer, Quote
 from bot.coverage import place_name
 from bot.english import figures_in_english
 from bot.planners import DocumentCatalog, Plan
+from knowledge.chunking import H_SECTION, H_SUB, Chunk
 
 # how a direct answer is read from a clause, per answer type (the phrase is quoted verbatim)
 PHRASES = {
@@ -60,12 +63,19 @@ def article_number(article: str) -> int | None:
         return None
 
 
-# A year that names a document, not a target: "2014年户籍规定", "2020年那个通知", "（2022年调整）", "2026年新规",
-# "2020年提高公积金贷款最高额度的通知"; not "到2025年…"
-DOCUMENT_YEAR = re.compile(
-    r"(?<![到至\d])((?:19|20)\d\d)\s*年?(?:[^，,。？?；;！!\d]{0,16}?的|那个|那版|新|老|旧)?"
-    r"(?:版|规定|通知|文件|政策|办法|条例|细则|措施|方案|新规|新政|调整|意见)"
-)
+# a numbered line's short first sentence, what the item is: "一、支持首次住房公积金贷款“既提又贷”。缴存职工…"
+ITEM_LEAD = re.compile(r"(?m)^\s*([一二三四五六七八九十]+、[^。；\n]{2,30}?)。")
+def _item_number(heading: str) -> int:
+    """1 for "一、…" or "（一）…", 12 for "十二、…"; 0 when it is not numbered so."""
+    m = re.match(r"^[（(]?([一二三四五六七八九十]+)[、）)]", heading)
+    if not m:
+        return 0
+    try:
+        return int(cn2an.cn2an(m.group(1), "normal"))
+    except ValueError:
+        return 0
+
+
 NOT_KINDS = load_words(Path(__file__).parent.parent / "data" / "not_support_kinds.txt")
 FOUND_COVERAGE = 0.4
 WEAK_COVERAGE = 0.25
@@ -142,12 +152,14 @@ class ClausePlanner:
             return changed
         t = a.answer_type
         whole_read = False
+        read = ranked  # every passage read, the answering ones among them
         top_doc = self.catalog.get(ranked[0].clause.chunk.source)
         policy = bool(top_doc and top_doc.kind == "policy")  # a report on many places read whole brings the others'
         if policy and ranked[0].coverage < WHOLE_BELOW and not (t.strict or t.name in ("issued", "version")):
             # the passages found hold the topic only in part: the best documents may say it under a heading
             # ("（一）租金标准" → "富力大厦32.5元/平方米/月…"), read them whole
             ranked, whole_read = self._whole_documents(a, ranked), True
+            read = ranked
         if t.strict or t.name in ("issued", "version"):
             ranked = self._whole_documents(a, ranked)
             if t.name == "docnumber":  # "《X》（国发〔2023〕16号）" is the number of a document it cites, not its own
@@ -172,13 +184,13 @@ class ClausePlanner:
             ]
             if not with_cue:
                 return self._not_stated(a, ranked)
-            ranked = with_cue
+            read, ranked = ranked, with_cue
         elif t.cue is not None and not whole_read and not any(s.cue for s in ranked[:3]):
             # the passages found speak of the topic but not of what is asked (a date, a time limit):
             # the best documents may say it elsewhere
-            ranked = self._whole_documents(a, ranked)
+            ranked = read = self._whole_documents(a, ranked)
         best = ranked[0]
-        if not self._answers(a, best, ranked):
+        if not self._answers(a, best, read):
             return None
         counted = a.extra.get("unit") not in (None, "元", "万元", "亿元")  # "最多能买几个", "支持多少个项目": a count, not a sum
         if t.figure is not None and t.figure_ask is not None and t.figure_ask.search(a.route.question.lower()) and not counted:
@@ -239,6 +251,17 @@ class ClausePlanner:
                 continue  # more of what was asked (another tier, another date), not more of the topic
             picks.append(s)
         claims = [self.claim(a, s, direct=i == 0) for i, s in enumerate(picks)]
+        heads = self._sibling_headings(best.clause) if t.name == "list" else []
+        words = [w for term in a.topic for w in (term, *a.alternatives.get(term, ())) if len(w) >= 2]
+        parent = " ".join(heads[0][1].section[:-1]) if heads else ""
+        if heads and not any(w in parent for w in words):
+            # the headings are the answer when the question is about what they stand under, or about what
+            # they all share ("哪几类人有优惠": "一、对多孩家庭的优惠", "二、对高层次人才的优惠", …)
+            heads = heads if all(any(w in h for w in words) for h, _ in heads) else []
+        if heads:  # the document's numbered headings name them all, the passages follow
+            title = self._showable(self.catalog.title_for(best.clause.chunk))
+            quotes = [Quote(ch.source, title, ch.section_path, h, tuple(ch.span)) for h, ch in heads]
+            claims.insert(0, Claim(self.composer.render("headings", a.lang, title=title, heads=[h for h, _ in heads]), quotes))
         for i, s in reversed(list(enumerate(picks))):  # a list's opening whose items are in the next passage
             items = self._items_after(s.clause) if s.clause.text.endswith(("：", ":")) else []
             if items:
@@ -326,9 +349,16 @@ class ClausePlanner:
     def _versions_asked(self, a: Analysis, ranked: list[Scored]) -> Plan | None:
         """ "2010版和2024修订版施行日期分别是？": one answer from each version the question names by its year."""
         src = ranked[0].clause.chunk.source
-        docs = [src, *(v.source for v in self.catalog.versions(src))]
         years = set(re.findall(r"(?<!\d)((?:19|20)\d\d)(?!\d)", a.route.question))
-        named = [d for d in docs if str(self.catalog.year(d)) in years]
+        if len(years) < 2:
+            return None
+        # the versions of the best document, or (no version known) the documents found of the years named:
+        # "常州户籍新旧两版规定（2014年和2019年）" names two texts of one subject by their years
+        found = [s.clause.chunk.source for s in ranked[:30] if s.coverage >= WEAK_COVERAGE]
+        docs = [src, *(v.source for v in self.catalog.versions(src)), *found]
+        named = list(dict.fromkeys(d for d in docs if str(self.catalog.year(d)) in years))
+        if len({self.catalog.year(d) for d in named}) < len(named):
+            return None  # two documents of one year: no telling which the question means
         if len(named) < 2:
             return None
         claims = []
@@ -494,6 +524,37 @@ class ClausePlanner:
         else:
             text = self.composer.render("quote", a.lang, lead=lead, quote=c.text.rstrip("。；;"))
         return Claim(text, [quote])
+
+    def _sibling_headings(self, c: Clause) -> list[tuple[str, Chunk]]:
+        """What a list question's answer names one by one: the numbered headings beside the one a clause stands
+        under ("一、对多孩家庭的优惠", "二、对高层次人才的优惠", …), or under an opening passage, or else the
+        short first sentences of the numbered lines around it ("一、支持首次住房公积金贷款“既提又贷”。…");
+        in document order, each with its passage; none unless there are 2 to 12."""
+        chunks = self.finder.chunks_of(c.chunk.source)
+        section = c.chunk.section
+        numbered = [rx for rx in (H_SECTION, H_SUB)]
+        style = next((rx for rx in numbered if section and rx.match(section[-1])), None)
+        parent = section[:-1] if style else None
+        if style is None:  # an opening passage: the numbered headings that follow it
+            first = next((ch for ch in chunks if ch.section and any(rx.match(ch.section[-1]) for rx in numbered)), None)
+            if first is not None and first.ordinal > c.chunk.ordinal:
+                parent = first.section[:-1]
+                style = next(rx for rx in numbered if rx.match(first.section[-1]))
+        found: dict[str, Chunk] = {}
+        if style is not None:
+            for ch in chunks:
+                if ch.section and ch.section[:-1] == parent and style.match(ch.section[-1]):
+                    found.setdefault(ch.section[-1], ch)
+        if len(found) < 2:
+            found = {}
+            for ch in chunks:
+                if ch.section == section:
+                    for m in ITEM_LEAD.finditer(ch.text):
+                        found.setdefault(m.group(1), ch)
+        numbers = [_item_number(h) for h in found]
+        if numbers != list(range(1, len(numbers) + 1)):
+            return []  # "一、…", "三、…" with the 二 read elsewhere: no whole list to show
+        return list(found.items()) if 2 <= len(found) <= 12 else []
 
     @staticmethod
     def _goes_on(best: Scored, s: Scored) -> bool:

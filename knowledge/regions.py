@@ -484,7 +484,7 @@ def with_pinyin(regions: list[Region], stop: frozenset[str] = frozenset()) -> li
     """Each region with the pinyin of its short name as an English alias ("Tianhe District" → 天河区).
 
     Written by ``pypinyin`` (MIT); only a spelling no other region shares and no alias already
-    holds, both as one word (5 letters or more) and with the apostrophe before a vowel ("Jingan",
+    holds (or, shared, the one city or province among them), both as one word (5 letters or more) and with the apostrophe before a vowel ("Jingan",
     "Jing'an"), and none that ``stop`` lists ("yuan").
     """
     try:
@@ -503,7 +503,16 @@ def with_pinyin(regions: list[Region], stop: frozenset[str] = frozenset()) -> li
             for spelling in {plain, marked}:
                 if spelling not in stop and ((len(plain) >= 5 and spelling.isalpha()) or "'" in spelling):
                     spelled.setdefault(spelling, set()).add(r.name)
-    unique = {sp: next(iter(names)) for sp, names in spelled.items() if len(names) == 1 and sp not in taken}
+    rank = {"省": 0, "市": 1, "区县": 2}
+    level = {r.name: rank.get(r.level, 3) for r in regions}
+    unique: dict[str, str] = {}
+    for sp, names in spelled.items():
+        if sp in taken:
+            continue
+        top = min(level[n] for n in names)
+        highest = [n for n in names if level[n] == top]
+        if len(highest) == 1 and (len(names) == 1 or top <= 1):
+            unique[sp] = highest[0]  # "Baiyin" is 白银市, the city, not 兰州's 白银区
     extra: dict[str, list[str]] = {}
     for sp, name in unique.items():
         extra.setdefault(name, []).append(sp)

@@ -76,6 +76,8 @@ def _item_number(heading: str) -> int:
         return 0
 
 
+# the measure a figure question asks for, right before its 多少: "贷款利率是多少", "每平方米多少元"
+MEASURE_ASKED = re.compile(r"([\u4e00-\u9fff]{2,8}?)(?:具体|大概|一般|大约|现在|目前)?(?:是|为)?多少")
 NOT_KINDS = load_words(Path(__file__).parent.parent / "data" / "not_support_kinds.txt")
 FOUND_COVERAGE = 0.4
 WEAK_COVERAGE = 0.25
@@ -98,7 +100,8 @@ class ClausePlanner:
         coverage_line: Callable[[str], str] | None = None,
     ) -> None:
         self.coverage_line = coverage_line  # what the documents cover, for a refusal
-        self._overview = next(t for t in load_answer_types() if t.name == "overview")
+        self._types = load_answer_types()
+        self._overview = next(t for t in self._types if t.name == "overview")
         self.finder = finder
         self.scorer = scorer
         self.catalog = catalog
@@ -192,15 +195,23 @@ class ClausePlanner:
         best = ranked[0]
         if not self._answers(a, best, read):
             return None
+        unstated = self._measure_unstated(a, best) if t.name in NEAR_ONLY else ""
+        if unstated:  # "公积金贷款利率是多少" answered by a passage on loan limits, in a text that never names a rate
+            return self._not_stated(a, ranked, what=unstated)
         counted = a.extra.get("unit") not in (None, "元", "万元", "亿元")  # "最多能买几个", "支持多少个项目": a count, not a sum
         if t.figure is not None and t.figure_ask is not None and t.figure_ask.search(a.route.question.lower()) and not counted:
-            governs = [re.compile(re.escape(w) + r"[^。；;，,\d]{0,3}\d") for w in a.topic if len(w) >= 2]
+            # a threshold of what is asked: "在本市投资30万元人民币以上", "纳税均达1.5万元人民币以上"
+            governs = [
+                re.compile(re.escape(w) + r"[^。；;，,\d]{0,3}\d[\d.]*\s*(?:万元|亿元|元|万美元|美元)[^。；;，,]{0,6}?(?:以上|以下)")
+                for w in a.topic
+                if len(w) >= 2
+            ]
 
             def gives(s: Scored) -> bool:
                 text = s.clause.text
                 if t.figure_not and t.figure_not.search(text):
                     return False
-                # a support with a sum, or the sum of what is asked: "投资多少钱可以落户" → "在本市投资30万元人民币以上"
+                # a support with a sum, or the threshold asked: "投资多少钱可以落户" → "在本市投资30万元人民币以上"
                 return bool(t.figure.search(text)) or any(g.search(text) for g in governs)
 
             if not gives(best):  # "上市奖励多少": a passage with the sum, else say it is not stated
@@ -524,6 +535,24 @@ class ClausePlanner:
         else:
             text = self.composer.render("quote", a.lang, lead=lead, quote=c.text.rstrip("。；;"))
         return Claim(text, [quote])
+
+    def _measure_unstated(self, a: Analysis, best: Scored) -> str:
+        """The measure a figure question asks for ("利率是多少", "每平方米多少元") when the answering document never
+        names it, nor any of its other wordings; empty when it does, or when the measure is a general one
+        ("补贴标准", "额度", "比例": not_support_kinds.txt)."""
+        m = MEASURE_ASKED.search(a.route.question)
+        if not m:
+            return ""
+        words = self.finder.kb.tokenizer.words(m.group(1))
+        word = words[-1] if words else ""
+        if len(word) < 2 or word in NOT_KINDS or word in a.route.regions or not self.finder.kb.tokenizer.known(word):
+            return ""
+        if any(t.name != "overview" and t.ask.search(word) for t in self._types):
+            return ""  # "目标是多少", "补贴是多少": what the kind of answer asks, worded many ways
+        doc = self.catalog.get(best.clause.chunk.source)
+        text = " ".join([doc.title if doc else "", *(c.text for c in self.finder.chunks_of(best.clause.chunk.source))])
+        forms = (word, *a.alternatives.get(word, ()))
+        return "" if any(f in text for f in forms) else word
 
     def _sibling_headings(self, c: Clause) -> list[tuple[str, Chunk]]:
         """What a list question's answer names one by one: the numbered headings beside the one a clause stands

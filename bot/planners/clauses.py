@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import replace
+from functools import lru_cache
 from pathlib import Path
 
 import cn2an
@@ -65,6 +66,14 @@ def article_number(article: str) -> int | None:
 
 # a numbered line's short first sentence, what the item is: "一、支持首次住房公积金贷款“既提又贷”。缴存职工…"
 ITEM_LEAD = re.compile(r"(?m)^\s*([一二三四五六七八九十]+、[^。；\n]{2,30}?)。")
+@lru_cache(maxsize=256)
+def _tagged(text: str) -> list[tuple[str, str]]:
+    """Words of a short text with their part of speech (jieba's tagger)."""
+    import jieba.posseg
+
+    return [(w.word, w.flag) for w in jieba.posseg.lcut(text)]
+
+
 def _item_number(heading: str) -> int:
     """1 for "一、…" or "（一）…", 12 for "十二、…"; 0 when it is not numbered so."""
     m = re.match(r"^[（(]?([一二三四五六七八九十]+)[、）)]", heading)
@@ -543,14 +552,15 @@ class ClausePlanner:
         m = MEASURE_ASKED.search(a.route.question)
         if not m:
             return ""
-        words = self.finder.kb.tokenizer.words(m.group(1))
-        word = words[-1] if words else ""
+        tagged = _tagged(m.group(1))
+        word = tagged[-1][0] if tagged and tagged[-1][1].startswith("n") else ""  # a noun: "利率", not "提到", "再加"
         if len(word) < 2 or word in NOT_KINDS or word in a.route.regions or not self.finder.kb.tokenizer.known(word):
             return ""
         if any(t.name != "overview" and t.ask.search(word) for t in self._types):
             return ""  # "目标是多少", "补贴是多少": what the kind of answer asks, worded many ways
         doc = self.catalog.get(best.clause.chunk.source)
-        text = " ".join([doc.title if doc else "", *(c.text for c in self.finder.chunks_of(best.clause.chunk.source))])
+        chunks = self.finder.chunks_of(best.clause.chunk.source)
+        text = " ".join([doc.title if doc else "", *(c.text for c in chunks), *(h for c in chunks for h in c.section)])
         forms = (word, *a.alternatives.get(word, ()))
         return "" if any(f in text for f in forms) else word
 

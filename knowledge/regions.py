@@ -484,7 +484,8 @@ def with_pinyin(regions: list[Region], stop: frozenset[str] = frozenset()) -> li
     """Each region with the pinyin of its short name as an English alias ("Tianhe District" → 天河区).
 
     Written by ``pypinyin`` (MIT); only a spelling no other region shares and no alias already
-    holds (or, shared, the one city or province among them), both as one word (5 letters or more) and with the apostrophe before a vowel ("Jingan",
+    holds (or, shared, the one city or province among them), both as one word (5 letters or more) and with
+    the apostrophe before a vowel ("Jingan",
     "Jing'an"), and none that ``stop`` lists ("yuan").
     """
     try:

@@ -37,6 +37,11 @@ DOCUMENT_YEAR = re.compile(
     r"(?<![到至\d])((?:19|20)\d\d)\s*年?(?:[^，,。？?；;！!\d]{0,16}?的|那个|那版|新|老|旧)?"
     r"(?:版|规定|通知|文件|政策|办法|条例|细则|措施|方案|新规|新政|调整|意见)"
 )
+
+
+def document_years(question: str) -> set[int]:
+    """The years a question names documents by ("2014年户籍规定和2019年版" → {2014, 2019})."""
+    return {int(y) for y in DOCUMENT_YEAR.findall(question)}
 DOCUMENT_TYPES = frozenset({"effective", "validity", "issued", "docnumber", "version"})  # answer types asked of a document as a whole
 ASKED_UNIT = re.compile(r"(?:多少|几)\s*(项|家|个|名|人|条|所|类|套|亩|年|天|个月|亿元|万元|元)")
 

@@ -21,7 +21,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from bot.analysis import DOCUMENT_TYPES, DOCUMENT_YEAR, Analysis, Analyzer, load_words
+from bot.analysis import DOCUMENT_TYPES, Analysis, Analyzer, document_years, load_words
 from bot.answer import Answer
 from bot.compose import Claim, Composer
 from bot.coverage import Coverage, place_name
@@ -185,7 +185,7 @@ class AnswerEngine:
         clauses = self.analyzer.router.clauses(text)
         if len(clauses) < 2 or a.route.intent in ("greeting", "out_of_scope", "compare"):
             return self._plan(a)
-        if len(set(DOCUMENT_YEAR.findall(text))) >= 2:  # "2020年的规定是多少，2026年新通知又是多少": one question, two versions
+        if len(document_years(text)) >= 2:  # "2020年的规定是多少，2026年新通知又是多少": one question, two versions
             return self._plan(a)
         plans = []
         for clause in clauses:
@@ -300,7 +300,7 @@ class AnswerEngine:
             len(pieces) >= 2
             and all(p.topic for p in pieces)
             and not (a.route.year and documents and self.catalog.versions(documents[0]))
-            and len(set(DOCUMENT_YEAR.findall(a.route.question))) < 2
+            and len(document_years(a.route.question)) < 2
         ):
             # two things asked ("A的奖励，和B的开办经费，各是多少？"), not two versions of one policy ("2010版和2024版",
             # "2020年的规定是多少，2026年新通知又是多少")

@@ -385,7 +385,7 @@ _FOLLOWS = (
 )
 
 
-_STREET = "路街道巷弄桥苑广场"  # "天河路的商场" names a road, not 天河区
+_STREET = "路街道巷弄桥苑广场"  # a short name before 路/街/广场… names a road or a square, not the district
 
 
 
@@ -483,10 +483,9 @@ def load_divisions(path: Path | None = None, former: Path = DATA / "regions_form
 def with_pinyin(regions: list[Region], stop: frozenset[str] = frozenset()) -> list[Region]:
     """Each region with the pinyin of its short name as an English alias ("Tianhe District" → 天河区).
 
-    Written by ``pypinyin`` (MIT); only a spelling no other region shares and no alias already
-    holds (or, shared, the one city or province among them), both as one word (5 letters or more) and with
-    the apostrophe before a vowel ("Jingan",
-    "Jing'an"), and none that ``stop`` lists ("yuan").
+    Written by ``pypinyin`` (MIT); only a spelling no other region shares (or, shared, the one city or
+    province among them) and no alias already holds, both as one word (5 letters or more) and with the
+    apostrophe before a vowel ("Jingan", "Jing'an"), and none that ``stop`` lists ("yuan").
     """
     try:
         from pypinyin import lazy_pinyin

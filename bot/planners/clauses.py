@@ -13,12 +13,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import replace
-from functools import lru_cache
 from pathlib import Path
 
 import cn2an
 
-from bot.analysis import CHANGED, DOCUMENT_TYPES, DOCUMENT_YEAR, WHEN, WHO, Analysis, load_answer_types, load_words
+from bot.analysis import CHANGED, DOCUMENT_TYPES, WHEN, WHO, Analysis, document_years, load_answer_types, load_words
 from bot.clauses import CUE_DECIDES, ITEM_NUMBER, Clause, ClauseFinder, ClauseScorer, Scored, cut
 from bot.compose import Claim, Composer, Quote
 from bot.coverage import place_name
@@ -66,14 +65,6 @@ def article_number(article: str) -> int | None:
 
 # a numbered line's short first sentence, what the item is: "一、支持首次住房公积金贷款“既提又贷”。缴存职工…"
 ITEM_LEAD = re.compile(r"(?m)^\s*([一二三四五六七八九十]+、[^。；\n]{2,30}?)。")
-@lru_cache(maxsize=256)
-def _tagged(text: str) -> list[tuple[str, str]]:
-    """Words of a short text with their part of speech (jieba's tagger)."""
-    import jieba.posseg
-
-    return [(w.word, w.flag) for w in jieba.posseg.lcut(text)]
-
-
 def _item_number(heading: str) -> int:
     """1 for "一、…" or "（一）…", 12 for "十二、…"; 0 when it is not numbered so."""
     m = re.match(r"^[（(]?([一二三四五六七八九十]+)[、）)]", heading)
@@ -128,7 +119,7 @@ class ClausePlanner:
         """The document a follow-up goes on about, and the version of the year the question names, count more."""
         prefer = a.extra.get("source") if a.carried else None
         years = {int(y) for y in re.findall(r"(?<!\d)((?:19|20)\d\d)(?!\d)", a.route.question)}
-        of_document = {int(y) for y in DOCUMENT_YEAR.findall(a.route.question)}
+        of_document = document_years(a.route.question)
         versioned: dict[str, bool] = {}
         for s in ranked:
             src = s.clause.chunk.source
@@ -552,7 +543,7 @@ class ClausePlanner:
         m = MEASURE_ASKED.search(a.route.question)
         if not m:
             return ""
-        tagged = _tagged(m.group(1))
+        tagged = self.finder.kb.tokenizer.tags(m.group(1))
         word = tagged[-1][0] if tagged and tagged[-1][1].startswith("n") else ""  # a noun: "利率", not "提到", "再加"
         if len(word) < 2 or word in NOT_KINDS or word in a.route.regions or not self.finder.kb.tokenizer.known(word):
             return ""
@@ -571,7 +562,7 @@ class ClausePlanner:
         in document order, each with its passage; none unless there are 2 to 12."""
         chunks = self.finder.chunks_of(c.chunk.source)
         section = c.chunk.section
-        numbered = [rx for rx in (H_SECTION, H_SUB)]
+        numbered = (H_SECTION, H_SUB)
         style = next((rx for rx in numbered if section and rx.match(section[-1])), None)
         parent = section[:-1] if style else None
         if style is None:  # an opening passage: the numbered headings that follow it

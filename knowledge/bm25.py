@@ -23,7 +23,6 @@ class Tokenizer:
     def __init__(self, userdict: Path | None = None) -> None:
         self.userdict = userdict or DATA / "userdict.txt"
         self._jieba = None
-        self._tagger = None
 
     def warm_up(self) -> None:
         if self._jieba is None:
@@ -44,15 +43,6 @@ class Tokenizer:
             if tok and tok not in STOP and TOKEN_OK.search(tok):
                 out.append(tok)
         return out
-
-    def tags(self, text: str) -> list[tuple[str, str]]:
-        """Words of a short text with their part of speech ("利率" n, "提到" v), from the same dictionary."""
-        self.warm_up()
-        if self._tagger is None:
-            import jieba.posseg
-
-            self._tagger = jieba.posseg.POSTokenizer(self._jieba)
-        return [(w.word, w.flag) for w in self._tagger.lcut(text)]
 
     def known(self, word: str) -> bool:
         """A word of jieba's dictionary (or ours): "装修" is, a split fragment such as "后能" is not."""

@@ -76,8 +76,8 @@ def _item_number(heading: str) -> int:
         return 0
 
 
-# the measure a figure question asks for, right before its 多少: "贷款利率是多少", "每平方米多少元"
-MEASURE_ASKED = re.compile(r"([\u4e00-\u9fff]{2,8}?)(?:具体|大概|一般|大约|现在|目前)?(?:是|为)?多少")
+# the measure a figure question asks for, its subject before 是/为多少: "贷款利率是多少", "贴息比例为多少"
+MEASURE_ASKED = re.compile(r"([\u4e00-\u9fff]{2,8}?)(?:具体|大概|一般|大约|现在|目前)?(?:是|为)多少")
 NOT_KINDS = load_words(Path(__file__).parent.parent / "data" / "not_support_kinds.txt")
 FOUND_COVERAGE = 0.4
 WEAK_COVERAGE = 0.25
@@ -537,14 +537,14 @@ class ClausePlanner:
         return Claim(text, [quote])
 
     def _measure_unstated(self, a: Analysis, best: Scored) -> str:
-        """The measure a figure question asks for ("利率是多少", "每平方米多少元") when the answering document never
+        """The measure a figure question asks for ("利率是多少") when the answering document never
         names it, nor any of its other wordings; empty when it does, or when the measure is a general one
         ("补贴标准", "额度", "比例": not_support_kinds.txt)."""
         m = MEASURE_ASKED.search(a.route.question)
         if not m:
             return ""
-        tagged = self.finder.kb.tokenizer.tags(m.group(1))
-        word = tagged[-1][0] if tagged and tagged[-1][1].startswith("n") else ""  # a noun: "利率", not "提到", "再加"
+        words = [w for w in self.finder.kb.tokenizer.words(m.group(1)) if w in a.topic]
+        word = words[-1] if words else ""  # a topic word the copula asks about: "利率是多少", not "提到多少"
         if len(word) < 2 or word in NOT_KINDS or word in a.route.regions or not self.finder.kb.tokenizer.known(word):
             return ""
         if any(t.name != "overview" and t.ask.search(word) for t in self._types):

@@ -42,6 +42,10 @@ DOCUMENT_YEAR = re.compile(
 def document_years(question: str) -> set[int]:
     """The years a question names documents by ("2014年户籍规定和2019年版" → {2014, 2019})."""
     return {int(y) for y in DOCUMENT_YEAR.findall(question)}
+
+
+# "新版什么时候施行，老版呢", "新旧两版": each version is asked, in one question
+BOTH_VERSIONS = re.compile(r"新旧|新老|两版|两个版本|前后两版|(?:旧|老|原)版.{0,15}新版|新版.{0,15}(?:旧|老|原)版")
 DOCUMENT_TYPES = frozenset({"effective", "validity", "issued", "docnumber", "version"})  # answer types asked of a document as a whole
 ASKED_UNIT = re.compile(r"(?:多少|几)\s*(项|家|个|名|人|条|所|类|套|亩|年|天|个月|亿元|万元|元)")
 
@@ -56,6 +60,7 @@ WHO = re.compile(r"谁|部门|单位|机构|机关|\bwho\b|which (?:department|a
 WHEN = re.compile(r"哪天|哪年|哪一年|几月|什么时候|啥时候|何时|日期|时间|\bwhen\b", re.I)
 # a question on what changed between versions ("新版和旧版…有什么变化", "改成多少了")
 CHANGED = re.compile(r"变化|区别|不同|差别|差异|改了|改成|改为|改动|调整了|变了|有何变|what changed|differ|change", re.I)
+
 
 @dataclass(frozen=True)
 class AnswerType:
@@ -75,6 +80,10 @@ class AnswerType:
     # words that only say which version is meant ("旧版…的条件"): when they are all the question has of this
     # type and another type (not the catch-all) asks too, that one wins
     qualifier: re.Pattern[str] | None = None
+    # words that ask for this type only against the types named in ``weak_over`` ("会展奖励最晚什么时候报" asks a
+    # date; "租房补贴每月多少" asks an amount, not a target)
+    weak: re.Pattern[str] | None = None
+    weak_over: frozenset[str] = frozenset()
 
 
 @lru_cache(maxsize=4)
@@ -97,6 +106,8 @@ def load_answer_types(path: Path = DATA / "answer_types.toml") -> tuple[AnswerTy
                 re.compile(t["figure_not"], re.I) if t.get("figure_not") else None,
                 tuple(t.get("figure_what", ("", "")))[:2],  # type: ignore[arg-type]
                 re.compile(t["qualifier"], re.I) if t.get("qualifier") else None,
+                re.compile(t["weak"], re.I) if t.get("weak") else None,
+                frozenset(t.get("weak_over", ())),
             )
         )
     if not out or out[-1].name != "overview":
@@ -108,6 +119,9 @@ def load_answer_types(path: Path = DATA / "answer_types.toml") -> tuple[AnswerTy
 def load_words(path: Path) -> frozenset[str]:
     lines = path.read_text(encoding="utf-8").splitlines()
     return frozenset(x.strip() for x in lines if x.strip() and not x.startswith("#"))
+
+
+PROFILE = re.compile("|".join(f"(?:{x})" for x in sorted(load_words(DATA / "profile.txt"))), re.I)  # "我是全日制博士"
 
 
 @dataclass(frozen=True)
@@ -201,13 +215,28 @@ class Analyzer:
             if loose:
                 terms = (*terms, *loose)
                 extra["loose"] = loose
+        profile = self._profile(q, terms)
+        if profile:
+            extra["profile"] = profile  # the asker's situation ("大专毕业在…企业上班"), not what is asked
         if carried and own:
             extra["own"] = own  # "那研发呢？" after "房租补贴多少？": the new word is what is asked now
         return Analysis(route, answer_type, terms, figures, topic_text, carried, extra, alternatives)
 
+    def _profile(self, q: str, terms: tuple[str, ...]) -> tuple[str, ...]:
+        """The topic words only found where the asker says who they are: a part before the one that asks."""
+        parts = [p.strip() for p in re.split(r"[，,；;。！!？?\n]", q) if p.strip()]
+        own = [p for p in parts[:-1] if PROFILE.search(p)]
+        if not own:
+            return ()
+        rest = " ".join(p for p in parts if p not in own)
+        return tuple(t for t in terms if any(t in p for p in own) and t not in rest)
+
     def _answer_type(self, q: str) -> AnswerType:
         """The first type whose ``ask`` matches; a version qualifier alone yields to the kind of answer asked."""
         answer_type = next(t for t in self.types if t.ask.search(q))
+        weak = next((t for t in self.types if t.weak and answer_type.name in t.weak_over and t.weak.search(q)), None)
+        if weak is not None:
+            return weak
         if answer_type.qualifier and not CHANGED.search(q) and not answer_type.ask.search(answer_type.qualifier.sub("", q)):
             rest = answer_type.qualifier.sub("", q)
             other = next((t for t in self.types if t is not answer_type and t.ask.search(rest)), answer_type)

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from bot.analysis import Analysis
+from bot.analysis import DOCUMENT_TYPES, Analysis
 from bot.planners import DocumentCatalog
 from knowledge.chunking import Chunk, sentence_item
 from knowledge.index import KnowledgeBase
@@ -267,7 +267,8 @@ class ClauseScorer:
     def weights(self, a: Analysis) -> dict[str, float]:
         own = a.extra.get("own", ())  # a follow-up's own words weigh three times the topic carried over
         loose = a.extra.get("loose", ())  # English words read through the dictionary weigh half
-        return {t: self.kb.idf(t) * (3.0 if t in own else 0.5 if t in loose else 1.0) for t in a.topic}
+        profile = a.extra.get("profile", ())  # the asker's own situation ("大专毕业在…上班") weighs a quarter
+        return {t: self.kb.idf(t) * (3.0 if t in own else 0.5 if t in loose else 0.25 if t in profile else 1.0) for t in a.topic}
 
     def coverage(
         self,
@@ -321,9 +322,7 @@ class ClauseScorer:
             )
             alts = a.alternatives
             full = a.extra.get("full_forms", {})  # "自贸区" named by a title's 自由贸易试验区
-            named = {
-                t: w for t, w in weights.items() if (t in context or full.get(t, "\0") in context) and t not in c.text
-            }
+            named = {t: w for t, w in weights.items() if (t in context or full.get(t, "\0") in context) and t not in c.text}
             rest = {t: w for t, w in weights.items() if t not in named}
             cov = self.coverage(c.text, rest, alts, equal) if rest else (1.0 if named else 0.0)
             total = sum(weights.values()) or 1.0
@@ -359,6 +358,10 @@ class ClauseScorer:
                 s += 0.6
             if len(c.text) < 12:
                 s -= 1.0
+            title = self._title(c.chunk.source)
+            if len(title) >= 6 and title in c.text and len(c.text) - len(title) <= 30 and a.kind not in DOCUMENT_TYPES:
+                s -= 2.0  # "关于印发《…》的通知", "现将《…》印发给你们": a line naming the document says nothing of it
+
             if c.text.endswith(("：", ":")):  # a list's opening whose items did not come with it answers nothing
                 s -= 1.5
             out.append(Scored(c, s, ctx, has_cue, {"cov": cov, "ctx": ctx}))

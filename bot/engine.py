@@ -21,7 +21,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from bot.analysis import DOCUMENT_TYPES, Analysis, Analyzer, document_years, load_words
+from bot.analysis import BOTH_VERSIONS, DOCUMENT_TYPES, Analysis, Analyzer, document_years, load_words
 from bot.answer import Answer
 from bot.compose import Claim, Composer
 from bot.coverage import Coverage, place_name
@@ -185,7 +185,8 @@ class AnswerEngine:
         clauses = self.analyzer.router.clauses(text)
         if len(clauses) < 2 or a.route.intent in ("greeting", "out_of_scope", "compare"):
             return self._plan(a)
-        if len(document_years(text)) >= 2:  # "2020年的规定是多少，2026年新通知又是多少": one question, two versions
+        if len(document_years(text)) >= 2 or BOTH_VERSIONS.search(text):
+            # "2020年的规定是多少，2026年新通知又是多少", "新版什么时候施行，老版呢": one question, two versions
             return self._plan(a)
         plans = []
         for clause in clauses:
@@ -332,7 +333,8 @@ class AnswerEngine:
         return Plan(claims, facts=facts)
 
     def _refusal(self, a: Analysis, reason: str, region: str = "") -> str:
-        words = sorted(a.topic, key=lambda t: a.topic_text.find(t) if t in a.topic_text else 99)
+        profile = a.extra.get("profile", ())  # "没有提到租房补贴", not the asker's own "大专、毕业"
+        words = sorted((t for t in a.topic if t not in profile), key=lambda t: a.topic_text.find(t) if t in a.topic_text else 99)
         words = [t for t in words if not any(t != o and t in o for o in words)][:4]  # "人才公寓", not also "人才"
         what = re.sub(r"[\d.]+", "", "、".join(words) or a.route.category or "")[:30]  # never echo a number nobody cited
         return self.composer.render(

@@ -388,8 +388,6 @@ _FOLLOWS = (
 _STREET = "路街道巷弄桥苑广场"  # a short name before 路/街/广场… names a road or a square, not the district
 
 
-
-
 def _bare_in_question(text: str, i: int, j: int) -> bool:
     """A county's bare short name text[i:j] in a question, not the middle of other words ("产业和政策" is not 和政县)."""
     before = text[i - 1] if i else " "

@@ -150,6 +150,7 @@ class DocumentCatalog:
 
     def newest_first(self, sources: list[str]) -> list[str]:
         """Versions of a policy, the one in force first: a repealed one after the one repealing it, else by year."""
+
         def key(s: str) -> tuple[bool, int]:
             return any(s in self._supersedes.get(o, set()) for o in sources if o != s), -self.year(s)
 

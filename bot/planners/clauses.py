@@ -17,7 +17,7 @@ from pathlib import Path
 
 import cn2an
 
-from bot.analysis import CHANGED, DOCUMENT_TYPES, WHEN, WHO, Analysis, document_years, load_answer_types, load_words
+from bot.analysis import BOTH_VERSIONS, CHANGED, DOCUMENT_TYPES, WHEN, WHO, Analysis, document_years, load_answer_types, load_words
 from bot.clauses import CUE_DECIDES, ITEM_NUMBER, Clause, ClauseFinder, ClauseScorer, Scored, cut
 from bot.compose import Claim, Composer, Quote
 from bot.coverage import place_name
@@ -31,7 +31,10 @@ PHRASES = {
         r"自\s*[\d〇零一二三四五六七八九十]{4}\s*年[\d一二三四五六七八九十]{1,3}月(?:[\d一二三四五六七八九十]{1,3}日)?起?(?:施行|实施|执行|生效|实行)"
         r"|自(?:印发|发布|公布|颁布|下发)之日起(?:施行|实施|执行|生效|实行)"
     ),
-    "validity": re.compile(r"有效期[^。；]{1,40}|暂定[一二三四五六七八九十两\d]{1,3}年|(?:执行|有效)至\d{4}年\d{1,2}月\d{1,2}日"),
+    "validity": re.compile(
+        r"有效期(?!内)[^。；]{1,40}|(?:实施|执行|政策)期限为?[^。；，,]{0,4}\d{4}\s*年[^。；，,]{0,30}"
+        r"|暂定[一二三四五六七八九十两\d]{1,3}年|(?:执行|有效)至\d{4}年\d{1,2}月\d{1,2}日"
+    ),
 }
 DATE = re.compile(r"(?:19|20)\d\d(?:\s*年(?:\s*\d{1,2}\s*月)?(?:\s*\d{1,2}\s*日)?)?")  # a date or a year: no figure
 ASKS = {t.name: t.ask for t in load_answer_types() if t.name in PHRASES}
@@ -65,6 +68,8 @@ def article_number(article: str) -> int | None:
 
 # a numbered line's short first sentence, what the item is: "一、支持首次住房公积金贷款“既提又贷”。缴存职工…"
 ITEM_LEAD = re.compile(r"(?m)^\s*([一二三四五六七八九十]+、[^。；\n]{2,30}?)。")
+
+
 def _item_number(heading: str) -> int:
     """1 for "一、…" or "（一）…", 12 for "十二、…"; 0 when it is not numbered so."""
     m = re.match(r"^[（(]?([一二三四五六七八九十]+)[、）)]", heading)
@@ -77,6 +82,11 @@ def _item_number(heading: str) -> int:
 
 
 # the measure a figure question asks for, its subject before 是/为多少: "贷款利率是多少", "贴息比例为多少"
+# a line of a table of categories: "6型保障对象：全日制大专学历毕业生、初级职称专业技术人才", "A类人才：…"
+CATEGORY_LINE = re.compile(
+    r"^(?:[（(]?[一二三四五六七八九十\d]+[)）、.．]\s*)?"  # its own number, if any
+    r"([^：:，,。；;]{0,8}?[\dA-Za-z一二三四五六七八九十]+\s*(?:型|类|档|层次|级)[^：:，,。；;]{0,6})[：:](.{4,})$"
+)
 MEASURE_ASKED = re.compile(r"([\u4e00-\u9fff]{2,8}?)(?:具体|大概|一般|大约|现在|目前)?(?:是|为)多少")
 NOT_KINDS = load_words(Path(__file__).parent.parent / "data" / "not_support_kinds.txt")
 FOUND_COVERAGE = 0.4
@@ -182,9 +192,7 @@ class ClausePlanner:
                         if who and ISSUED_BY.search(s.clause.text):
                             s.score += 2.5
                 ranked.sort(key=lambda x: -x.score)
-            with_cue = [
-                s for s in ranked if s.cue and (s.coverage >= WEAK_COVERAGE or not a.topic or t.name in DOCUMENT_TYPES)
-            ]
+            with_cue = [s for s in ranked if s.cue and (s.coverage >= WEAK_COVERAGE or not a.topic or t.name in DOCUMENT_TYPES)]
             if not with_cue:
                 return self._not_stated(a, ranked)
             read, ranked = ranked, with_cue
@@ -279,6 +287,11 @@ class ClausePlanner:
                 claims[i + 1 : i + 1] = [
                     Claim(self.composer.render("quote", a.lang, lead="", quote=c.text.rstrip("。；;")), [self._quote(c)]) for c in items
                 ]
+        if t.name in NEAR_ONLY and a.extra.get("profile"):  # "我是全日制博士…能拿多少": which of the categories named is theirs
+            category = self._category(a, best.clause)
+            if category is not None:
+                text = self.composer.render("quote", a.lang, lead="", quote=category.text.rstrip("。；;"))
+                claims.insert(1, Claim(text, [self._quote(category)]))
         if a.lang == "en":
             figures = [f for s in picks for f in figures_in_english(s.clause.text)]
             year = re.search(r"到(20\d\d)年", best.clause.text)
@@ -302,6 +315,8 @@ class ClausePlanner:
         asked = f"{a.route.question} {a.topic_text} {a.extra.get('dense_text', '')}"
         titles = [d.title for d in map(self.catalog.get, self.catalog.named_in(a.route.question)) if d]
         for t in a.topic:
+            if t in a.extra.get("profile", ()):  # the asker's own situation is no kind of support
+                continue
             if any(t in x for x in titles):  # "关于支持重点产业…的实施意见是哪天出的": the title's words, not a kind of support
                 continue
             whole = SUPPORT_WORD.fullmatch(t)  # "购房补贴" as one word: its kind is "购房"
@@ -361,6 +376,10 @@ class ClausePlanner:
         """ "2010版和2024修订版施行日期分别是？": one answer from each version the question names by its year."""
         src = ranked[0].clause.chunk.source
         years = set(re.findall(r"(?<!\d)((?:19|20)\d\d)(?!\d)", a.route.question))
+        if len(years) < 2 and BOTH_VERSIONS.search(a.route.question):  # "新版什么时候施行，老版当时是哪天"
+            versions = self.catalog.versions(src)
+            if versions:
+                years = {str(self.catalog.year(d)) for d in (src, *(v.source for v in versions))}
         if len(years) < 2:
             return None
         # the versions of the best document, or (no version known) the documents found of the years named:
@@ -516,6 +535,26 @@ class ClausePlanner:
             items.append(c)
         return items
 
+    def _category(self, a: Analysis, c: Clause) -> Clause | None:
+        """The line of the answering document's table of categories that names the asker's own situation, when
+        the answer gives a figure per category ("…3型保障对象50万元…" and "3型保障对象：…全日制博士研究生…").
+
+        Of two such tables (one per attachment), the one nearest before the answer."""
+        profile = a.extra.get("profile", ())
+        chunks = self.finder.chunks_of(c.chunk.source)
+        best: tuple[float, int, Clause] | None = None
+        for ch in chunks:
+            if ch.ordinal > c.chunk.ordinal:
+                break
+            for line in cut(ch, 0, 0.0):
+                m = CATEGORY_LINE.match(line.text.rstrip("。；;"))
+                if not m or m.group(1).strip() not in c.text:
+                    continue
+                held = sum(self.scorer.kb.idf(w) for w in profile if w in m.group(2) or (len(w) >= 3 and w[:2] in m.group(2)))
+                if held and (best is None or (held, ch.ordinal) >= best[:2]):
+                    best = (held, ch.ordinal, line)
+        return best[2] if best else None
+
     def _quote(self, c: Clause) -> Quote:
         return Quote(c.chunk.source, self.catalog.title_for(c.chunk), c.chunk.section_path, c.text, tuple(c.chunk.span))
 
@@ -582,8 +621,11 @@ class ClausePlanner:
                     for m in ITEM_LEAD.finditer(ch.text):
                         found.setdefault(m.group(1), ch)
         numbers = [_item_number(h) for h in found]
-        if numbers != list(range(1, len(numbers) + 1)):
-            return []  # "一、…", "三、…" with the 二 read elsewhere: no whole list to show
+        # "一、…", "三、…" with the 二 read elsewhere: no whole list to show; a run counted on through the whole
+        # document ("四、…场景应用" holding "（十二）…" to "（十七）…") is whole when it is all its heading holds
+        start = numbers[0] if numbers and numbers[0] and parent and style is not None else 1
+        if numbers != list(range(start, start + len(numbers))):
+            return []
         return list(found.items()) if 2 <= len(found) <= 12 else []
 
     @staticmethod

@@ -191,6 +191,9 @@ class Analyzer:
             carried = True
             if answer_type.name in ("overview", "list", "date") and not re.search(r"哪些|什么时候|which|when", q.lower()):
                 answer_type = self.by_name.get(state["answer_type"], answer_type)
+        elif route.followup and answer_type.name == "overview" and state.get("answer_type") in DOCUMENT_TYPES:
+            # "焦作条例啥时候施行的？" / "潍坊会展那个条例呢？": another document, the same question of it
+            answer_type = self.by_name.get(state["answer_type"], answer_type)
         unit = ASKED_UNIT.search(q)
         synonyms = self.router.expander.synonyms
         alternatives = {t: tuple(x for x in synonyms[t] if x != t) for t in terms if t in synonyms}

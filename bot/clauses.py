@@ -19,6 +19,7 @@ from pathlib import Path
 from bot.analysis import DOCUMENT_TYPES, Analysis
 from bot.planners import DocumentCatalog
 from knowledge.chunking import Chunk, sentence_item
+from knowledge.documents import DATE_LINE, DOC_NO
 from knowledge.index import KnowledgeBase
 
 SENTENCE = re.compile(r"[^。！？!?\n]+[。！？!?]?")
@@ -361,6 +362,8 @@ class ClauseScorer:
             title = self._title(c.chunk.source)
             if len(title) >= 6 and title in c.text and len(c.text) - len(title) <= 30 and a.kind not in DOCUMENT_TYPES:
                 s -= 2.0  # "关于印发《…》的通知", "现将《…》印发给你们": a line naming the document says nothing of it
+            elif a.kind not in DOCUMENT_TYPES and (DOC_NO.fullmatch(c.text.strip("。 ")) or DATE_LINE.match(c.text.strip("。 "))):
+                s -= 2.0  # its number ("渝府办发〔2025〕42号") or date on a line alone: of the document, no measure
 
             if c.text.endswith(("：", ":")):  # a list's opening whose items did not come with it answers nothing
                 s -= 1.5

@@ -286,7 +286,9 @@ class AnswerEngine:
         if len(a.route.regions) >= 2:  # each place, from the document the question names there if it names one
             # each place with its own words when each part of the question names one place ("A的X和B的Y，哪个大")
             own = {r: [p for p in pieces if r in p.route.regions] for r in a.route.regions}
-            by_part = all(len(v) == 1 and len(v[0].route.regions) == 1 and v[0].topic for v in own.values())
+            # "新乡高新区和上海在支持企业上市这块，做法有啥区别": a part with only the shared ending's words has none
+            shared = set.intersection(*(set(p.topic) for p in pieces)) if pieces else set()
+            by_part = all(len(v) == 1 and len(v[0].route.regions) == 1 and set(v[0].topic) - shared for v in own.values())
             for r in a.route.regions[:4]:
                 base = own[r][0] if by_part else a
                 sub = replace(base, route=replace(base.route, regions=[r], intent=intent))

@@ -87,6 +87,7 @@ CATEGORY_LINE = re.compile(
     r"^(?:[（(]?[一二三四五六七八九十\d]+[)）、.．]\s*)?"  # its own number, if any
     r"([^：:，,。；;]{0,8}?[\dA-Za-z一二三四五六七八九十]+\s*(?:型|类|档|层次|级)[^：:，,。；;]{0,6})[：:](.{4,})$"
 )
+MONEY_IN = re.compile(r"\d[\d.]*\s*(?:万元|亿元|元|%)")
 MEASURE_ASKED = re.compile(r"([\u4e00-\u9fff]{2,8}?)(?:具体|大概|一般|大约|现在|目前)?(?:是|为)多少")
 NOT_KINDS = load_words(Path(__file__).parent.parent / "data" / "not_support_kinds.txt")
 FOUND_COVERAGE = 0.4
@@ -122,8 +123,26 @@ class ClausePlanner:
 
     def rank(self, a: Analysis, region: str | None) -> list[Scored]:
         ranked = self._prefer(a, self.scorer.run(a, self.finder.run(a, region, keep=self.scorer.relevant(a))))
+        if a.kind in NEAR_ONLY:
+            self._by_category(a, ranked)
         ranked.sort(key=lambda x: -x.score)
         return ranked
+
+    def _by_category(self, a: Analysis, ranked: list[Scored]) -> None:
+        """A figure given per category ("5型保障对象1000元/月") holds what its category's line says of it
+        ("5型保障对象：全日制本科学历毕业生"): "本科毕业生每月多少" is answered by the two together."""
+        weights = self.scorer.weights(a)
+        for s in ranked[:20]:
+            if not MONEY_IN.search(s.clause.text):
+                continue
+            line = self._category(a, s.clause)
+            if line is None:
+                continue
+            m = CATEGORY_LINE.match(line.text.rstrip("。；;"))
+            joined = self.scorer.coverage(f"{s.clause.text} {m.group(2) if m else ''}", weights, a.alternatives)
+            if joined > s.coverage:
+                s.score += 4.0 * (joined - s.coverage)
+                s.coverage = joined
 
     def _prefer(self, a: Analysis, ranked: list[Scored]) -> list[Scored]:
         """The document a follow-up goes on about, and the version of the year the question names, count more."""
@@ -287,7 +306,7 @@ class ClausePlanner:
                 claims[i + 1 : i + 1] = [
                     Claim(self.composer.render("quote", a.lang, lead="", quote=c.text.rstrip("。；;")), [self._quote(c)]) for c in items
                 ]
-        if t.name in NEAR_ONLY and a.extra.get("profile"):  # "我是全日制博士…能拿多少": which of the categories named is theirs
+        if t.name in NEAR_ONLY:  # "我是全日制博士…能拿多少": which of the categories named is theirs
             category = self._category(a, best.clause)
             if category is not None:
                 text = self.composer.render("quote", a.lang, lead="", quote=category.text.rstrip("。；;"))
@@ -540,7 +559,9 @@ class ClausePlanner:
         the answer gives a figure per category ("…3型保障对象50万元…" and "3型保障对象：…全日制博士研究生…").
 
         Of two such tables (one per attachment), the one nearest before the answer."""
-        profile = a.extra.get("profile", ())
+        profile = a.extra.get("profile", ()) or tuple(w for w in a.topic if w not in c.text)
+        if not profile:
+            return None
         chunks = self.finder.chunks_of(c.chunk.source)
         best: tuple[float, int, Clause] | None = None
         for ch in chunks:

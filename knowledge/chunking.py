@@ -24,6 +24,9 @@ H_SUB = re.compile(rf"^[（(][{CN_NUM}]+[）)]")
 ARTICLE = re.compile(rf"^第[{CN_NUM}\d]+条")
 TERMINAL_END = "。！？；，、"
 MD_HEADING = re.compile(r"^#{1,6}\s+")
+ATTACHMENT = re.compile(r"^附件\s*\d*$")
+# the title of a text of its own: "…人才租赁补贴的实施细则（试行）", "…管理办法"
+OWN_TITLE = re.compile(r"(?:细则|办法|规定|方案|措施|意见|计划|条例|指南|清单|规则)(?:[（(][^）)]{1,6}[）)])?$")
 
 
 @dataclass
@@ -130,6 +133,7 @@ def chunk_document(
     section: list[tuple[int, str]] = []
     pos = 0
     just_headed = False  # the line above was a heading
+    attached: dict[str, str] = {}  # "附件2" → the title of the text attached under it
     in_list = False  # after "…不得举办下列企业：" the lines "（一）技术落后…的；" are its items, not headings
     for line in text.split("\n"):
         a, b = pos, pos + len(line)
@@ -146,6 +150,8 @@ def chunk_document(
         in_list = s.endswith(("：", ":")) or (item and not s.endswith("。"))
         if level and not item:
             top = section[-1] if section and just_headed else None
+            if top and level == 4 and ATTACHMENT.match(top[1]) and OWN_TITLE.search(s):
+                attached[top[1]] = re.sub(r"(?<=\S)\s+(?=\S)", "", s)  # "附件2" / "…人才租赁补贴的实施细则（试行）"
             if top and level == 4 and top[0] in (1, 4) and wrapped_title(top[1], s):
                 section[-1] = (top[0], top[1] + s)  # "西宁市关于支持…需求" / "的若干措施": one title on two lines
                 continue
@@ -190,7 +196,10 @@ def chunk_document(
         c.policy = next(
             (t for t in path_titles if t in by_title),
             # a policy text's passage that cites or repeals another ("《…暂行规定》同时废止") is still its own
-            _record_policy(policies, c) or doc_policy or (in_text[0] if len(set(in_text)) == 1 else ""),
+            _record_policy(policies, c)
+            or (attached.get(c.section[0], "") if c.section else "")
+            or doc_policy
+            or (in_text[0] if len(set(in_text)) == 1 else ""),
         )
         names = gaz.most_specific(gaz.names_in(" ".join(c.section) + " " + c.text))
         if len(names) > 1 and "中国" in names:  # "国内", "全国" next to a real place add nothing

@@ -82,3 +82,25 @@ def test_article_numbers_with_extraction_spaces_are_read_whole() -> None:
     assert doc.text.startswith("第15条") and "\n第2条" in doc.text, doc.text
     i = doc.text.index("第15条")
     assert doc.original_text(i, i + 4).replace(" ", "") == "第15条"
+
+
+def test_an_attached_text_keeps_its_own_title() -> None:
+    """A notice with two attached rules: each passage is labelled with the rule it stands in."""
+    from knowledge.chunking import chunk_document
+    from knowledge.documents import describe, find_policies
+    from knowledge.normalize import clean
+    from knowledge.regions import Gazetteer
+
+    text = (
+        "某区人才住房保障办法实施细则\n附件1\n某区人才购房补贴的实施细则（试行）\n一、补助标准\n"
+        "博士研究生给予购房补贴50万元。\n附件2\n某区人才租赁 补贴的实施细则（试行）\n一、补助标准\n"
+        "博士研究生给予租赁补贴2500元/月。\n"
+    )
+    gaz = Gazetteer.default()
+    doc = clean(text)
+    chunks = chunk_document("t.txt", doc, describe("t.txt", doc, [], gaz, {}), find_policies(doc, gaz), gaz)
+    buy = next(c for c in chunks if "50万元" in c.text)
+    rent = next(c for c in chunks if "2500元/月" in c.text)
+    assert buy.policy == "某区人才购房补贴的实施细则（试行）", buy.policy
+    assert rent.policy == "某区人才租赁补贴的实施细则（试行）", rent.policy
+    assert rent.section[0] == "附件2"

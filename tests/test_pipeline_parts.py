@@ -214,3 +214,18 @@ def test_an_abbreviation_counts_as_its_full_form() -> None:
 
     assert _abbreviates("管委会", "管理委员会") and _abbreviates("自创区", "自主创新示范区")
     assert not _abbreviates("补贴", "资金支持") and not _abbreviates("补贴", "补贴")
+
+
+def test_a_reward_deadline_asks_a_date_and_a_bare_support_an_amount(analyzer: Analyzer) -> None:
+    # a support named without its sum asked loses to a date asked, and wins over a target's "多少"
+    assert analyzer.run("北京会展奖励，8月以后办完的展最晚什么时候报？", {}).kind == "date"
+    assert analyzer.run("人才租房补贴每月多少", {}).kind == "amount"
+    assert analyzer.run("上海到2025年元宇宙产业规模目标是多少？", {}).kind == "target"
+
+
+def test_the_askers_own_situation_is_not_the_topic(analyzer: Analyzer) -> None:
+    a = analyzer.run("我是全日制博士，在长乐区企业工作，人才购房补贴能拿多少？", {})
+    profile = a.extra.get("profile", ())
+    assert "博士" in profile and "全日制" in profile, profile
+    assert not any(w in profile for w in ("购房", "补贴", "人才")), profile  # the asking part is the topic
+    assert not analyzer.run("博士购房补贴能拿多少？", {}).extra.get("profile")  # only a part that does not ask

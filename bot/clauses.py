@@ -97,6 +97,15 @@ def cut(chunk: Chunk, rank: int, retrieval: float, *, named: bool = False, artic
     return [replace(c, rank=rank, retrieval=retrieval, named=named) for c in base]
 
 
+def _number_style(line: str) -> str:
+    """How a line is numbered: "1." → "d.", "（一）" → "(c)", "一、" → "c、"; "" when it is not."""
+    m = ITEM_NUMBER.match(line)
+    if not m:
+        return ""
+    n = m.group(0).strip()
+    return ("d" if n[-2:-1].isdigit() or n[:1].isdigit() else "c") + ("()" if n[0] in "（(" else n[-1])
+
+
 def last_article(text: str) -> str:
     """The last article heading (第X条 at a line's start) in a text, or ""."""
     found = re.findall(r"(?m)^\s*(第[一二三四五六七八九十百零〇\d]+条)", text)
@@ -111,10 +120,8 @@ def _cut(chunk: Chunk, article: str = "") -> list[Clause]:
     for m in re.finditer(r"(?<![第])(第[一二三四五六七八九十百零〇\d]+条)", " ".join(chunk.section[-1:])):
         article = m.group(1)
     pos = 0
-    for line in chunk.text.split("\n"):
-        s = line.strip()
-        if not s:
-            continue
+    lines = [x.strip() for x in chunk.text.split("\n") if x.strip()]
+    for i, s in enumerate(lines):
         a = ARTICLE.match(s)
         if a:
             article = a.group(1)
@@ -122,7 +129,10 @@ def _cut(chunk: Chunk, article: str = "") -> list[Clause]:
             lead = ""
         elif lead and not ITEM_NUMBER.match(s):
             lead = ""  # the list has ended
-        if ITEM_HEAD.match(s) and len(s) <= 30 and not sentence_item(s):  # "一、新建…300万亩，每亩补助1500元。" says it
+        nxt = lines[i + 1] if i + 1 < len(lines) else ""
+        # "4.由单位法定代表人签字的《…承诺书》。" before "5.…": an item of a list, not the heading of what follows
+        in_run = bool(nxt) and _number_style(s) != "" and _number_style(s) == _number_style(nxt)
+        if ITEM_HEAD.match(s) and len(s) <= 30 and not sentence_item(s) and not in_run:  # "一、新建…每亩补助1500元。" says it
             label = s.rstrip("。")
             continue
         sentences = [m.group(0).strip() for m in SENTENCE.finditer(s)]

@@ -87,6 +87,8 @@ CATEGORY_LINE = re.compile(
     r"^(?:[（(]?[一二三四五六七八九十\d]+[)）、.．]\s*)?"  # its own number, if any
     r"([^：:，,。；;]{0,8}?[\dA-Za-z一二三四五六七八九十]+\s*(?:型|类|档|层次|级)[^：:，,。；;]{0,6})[：:](.{4,})$"
 )
+LIST_ASKED = re.compile(r"哪些|哪几|都有什么|有什么|都有啥|有啥|列一下|列出|列举|what (?:are|documents|materials)|which", re.I)
+UNDER_HEADING = 10  # a heading's items shown whole up to this many
 MONEY_IN = re.compile(r"\d[\d.]*\s*(?:万元|亿元|元|%)")
 MEASURE_ASKED = re.compile(r"([\u4e00-\u9fff]{2,8}?)(?:具体|大概|一般|大约|现在|目前)?(?:是|为)多少")
 NOT_KINDS = load_words(Path(__file__).parent.parent / "data" / "not_support_kinds.txt")
@@ -288,6 +290,8 @@ class ClausePlanner:
             if (t.strict or best.cue) and not s.cue:
                 continue  # more of what was asked (another tier, another date), not more of the topic
             picks.append(s)
+        if t.name in ("list", "condition") and LIST_ASKED.search(a.route.question):
+            picks = self._under_heading(a, best) or picks  # "基本材料要准备哪些": every item under "（一）基本材料"
         claims = [self.claim(a, s, direct=i == 0) for i, s in enumerate(picks)]
         heads = self._sibling_headings(best.clause) if t.name == "list" else []
         words = [w for term in a.topic for w in (term, *a.alternatives.get(term, ())) if len(w) >= 2]
@@ -648,6 +652,24 @@ class ClausePlanner:
         if numbers != list(range(start, start + len(numbers))):
             return []
         return list(found.items()) if 2 <= len(found) <= 12 else []
+
+    def _under_heading(self, a: Analysis, best: Scored) -> list[Scored]:
+        """All the items under the heading that names what a list question asks ("（一）基本材料", "二、申请条件"),
+        in document order; none unless there are 2 to ``UNDER_HEADING`` of them."""
+        c = best.clause
+        if not c.chunk.section:
+            return []
+        heading = c.chunk.section[-1]
+        title = self.catalog.title_for(c.chunk)
+        words = [w for t in a.topic for w in (t, *a.alternatives.get(t, ())) if len(w) >= 2 and w not in title]
+        if not any(w in heading for w in words):
+            return []
+        same = [x for x in self.finder.document(c.chunk.source) if x.chunk.section == c.chunk.section]
+        items = list({x.text: x for x in same}.values())
+        if not 2 <= len(items) <= UNDER_HEADING:
+            return []
+        scored = {x.clause.text: x for x in self.scorer.run(a, items)}
+        return [scored[x.text] for x in items if x.text in scored]
 
     @staticmethod
     def _goes_on(best: Scored, s: Scored) -> bool:

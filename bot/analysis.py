@@ -84,6 +84,8 @@ class AnswerType:
     # date; "租房补贴每月多少" asks an amount, not a target)
     weak: re.Pattern[str] | None = None
     weak_over: frozenset[str] = frozenset()
+    # a clause opening the list of what is asked ("应当符合下列条件："); its first group must be in the question
+    opens: re.Pattern[str] | None = None
 
 
 @lru_cache(maxsize=4)
@@ -108,6 +110,7 @@ def load_answer_types(path: Path = DATA / "answer_types.toml") -> tuple[AnswerTy
                 re.compile(t["qualifier"], re.I) if t.get("qualifier") else None,
                 re.compile(t["weak"], re.I) if t.get("weak") else None,
                 frozenset(t.get("weak_over", ())),
+                re.compile(t["opens"], re.I) if t.get("opens") else None,
             )
         )
     if not out or out[-1].name != "overview":

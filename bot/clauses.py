@@ -97,6 +97,9 @@ def cut(chunk: Chunk, rank: int, retrieval: float, *, named: bool = False, artic
     return [replace(c, rank=rank, retrieval=retrieval, named=named) for c in base]
 
 
+INLINE_LEAD = re.compile(r"^(.{4,80}?[：:])\s*[（(]?[一二三四五六七八九十\d]{1,3}[)）、.．]")
+
+
 def _number_style(line: str) -> str:
     """How a line is numbered: "1." → "d.", "（一）" → "(c)", "一、" → "c、"; "" when it is not."""
     m = ITEM_NUMBER.match(line)
@@ -152,26 +155,29 @@ def _cut(chunk: Chunk, article: str = "") -> list[Clause]:
             parts = [sent]
             if len(sent) > LONG:
                 parts = [p for p in re.split(r"(?<=[；;])", sent) if len(p.strip()) >= 4]
-            for part in parts:
-                out.append(Clause(part.strip(), chunk, rank, retrieval, here, article, pos, named, lead))
+            # "第十二条 见习单位不得有下列行为：（一）…；…；（四）…超过…30%。" on one line: the items stand under its opening
+            inline = INLINE_LEAD.match(parts[0]) if len(parts) > 1 else None
+            for k, part in enumerate(parts):
+                under = ARTICLE.sub("", inline.group(1)).strip() if inline and k else lead
+                out.append(Clause(part.strip(), chunk, rank, retrieval, here, article, pos, named, under))
                 pos += 1
         if sentences and sentences[-1].endswith(("：", ":")):
             lead = ARTICLE.sub("", sentences[-1]).strip()  # the items on the next lines stand under it
     return [_with_list(c) if c.text.endswith(("：", ":")) else c for c in out]
 
 
-def _with_list(intro: Clause, limit: int = LONG) -> Clause:
+def _with_list(intro: Clause, limit: int = 2 * LONG) -> Clause:
     """A clause that opens a list ("…按以下方法确定：") with the items that follow it in its chunk, verbatim."""
     text = intro.chunk.text
     start = text.find(intro.text)
     if start < 0:
         return intro
-    end = start + len(intro.text)
-    for m in re.finditer(r"\n[^\n]*", text[end:]):
+    base = end = start + len(intro.text)
+    for m in re.finditer(r"\n[^\n]*", text[base:]):  # whole lines only: an item is never cut
         line = m.group(0).strip()
-        if not line or ARTICLE.match(line) or end + m.end() - start > limit:
+        if not line or ARTICLE.match(line) or base + m.end() - start > limit:
             break
-        end += m.end()
+        end = base + m.end()
     merged = text[start:end].strip()
     return replace(intro, text=merged) if len(merged) > len(intro.text) else intro
 
@@ -347,6 +353,9 @@ class ClauseScorer:
             if has_cue:  # where the type is a kind of fact (a date, a time limit) its cue decides more
                 s += 2.5 if a.kind in CUE_DECIDES else 1.5
             if c.named:
+                s += 1.5
+            opened = a.answer_type.opens.search(c.text) if a.answer_type.opens else None
+            if opened and opened.group(1) in a.route.question:  # the list of what is asked, not a mention of it
                 s += 1.5
             if self._is_policy(c.chunk.source):  # the policy's own text before a report or news item retelling it
                 s += 0.6

@@ -179,7 +179,8 @@ def chunk_document(
             flush()
         buf_section = sec
         buf.append((a, b))
-        if kind in ("record", "article"):
+        # "第十二条 见习单位不得有下列行为：" keeps the items on the lines below it in its chunk
+        if kind == "record" or (kind == "article" and not text[a:b].rstrip().endswith(("：", ":"))):
             flush()
     flush()
 

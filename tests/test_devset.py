@@ -181,3 +181,21 @@ def test_an_english_follow_up_asks_the_limit_per_item(corpus_engine) -> None:
     engine.answer("How much does Shanghai subsidise buying a grade-1 energy efficient air conditioner under trade-in?", "en-cap")
     a = engine.answer("And what is the cap per item?", "en-cap")
     assert a.found and "每件补贴不超过2000元" in a.answer and "2000 yuan" in a.answer, a.answer
+
+
+def test_an_articles_list_stays_with_its_opening(corpus_engine) -> None:
+    """第五条 "…应当符合下列条件：" and its items on the lines below are one passage; asked for the conditions,
+    the list is the answer, not a later article that only says "不再具备第五条所列认定条件的"."""
+    engine, _ = corpus_engine
+    a = engine.answer("广州见习基地要具备什么条件", "list1").to_json()
+    assert a["found"], a["answer"]
+    assert "应当符合下列条件" in a["answer"] and "（五）每年能够提供" in a["answer"], a["answer"]
+    assert "取消其见习基地资格" not in a["answer"], a["answer"]
+
+
+def test_a_cap_is_quoted_with_what_it_limits(corpus_engine) -> None:
+    """ "有上限吗" asks for a limit: the item with the 30% cap, read with its opening (见习单位不得有下列行为)."""
+    engine, _ = corpus_engine
+    a = engine.answer("广州见习单位当期接收见习人员有上限吗？", "cap1").to_json()
+    assert a["found"], a["answer"]
+    assert "见习单位不得有下列行为" in a["answer"] and "30%" in a["answer"], a["answer"]

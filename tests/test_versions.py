@@ -44,13 +44,37 @@ LIST_2024 = """甘肃省人民政府关于印发2024年推动产业发展政策�
 """
 
 
+# a regulation revised under the same title, with no repeal sentence: the revised text says only 修订
+TCM_2012 = """宁夏回族自治区促进中医药发展条例
+（2012年9月20日宁夏回族自治区第十届人民代表大会常务委员会第三十次会议通过）
+第一条 为了促进中医药事业发展，制定本条例。
+第二条 自治区人民政府设立中医药发展专项资金，每年不少于500万元。
+第三条 本条例自2012年12月1日起施行。
+"""
+
+TCM_2023 = """宁夏回族自治区促进中医药发展条例
+（2012年9月20日宁夏回族自治区第十届人民代表大会常务委员会第三十次会议通过　\
+2023年7月27日宁夏回族自治区第十三届人民代表大会常务委员会第四次会议修订）
+第一条 为了促进中医药传承创新发展，制定本条例。
+第二条 自治区人民政府设立中医药发展专项资金，每年不少于2000万元。
+第三条 本条例自2023年10月1日起施行。
+"""
+
+
 @pytest.fixture(scope="module")
 def engine(built_home: Path, tmp_path_factory: pytest.TempPathFactory):
     home = tmp_path_factory.mktemp("versions") / "home"
     shutil.copytree(built_home, home)
     docs = home / "docs"
     docs.mkdir()
-    for name, text in (("tongwei_old.txt", OLD), ("tongwei_2024.txt", NEW), ("gansu_2023.txt", LIST_2023), ("gansu_2024.txt", LIST_2024)):
+    for name, text in (
+        ("tongwei_old.txt", OLD),
+        ("tongwei_2024.txt", NEW),
+        ("gansu_2023.txt", LIST_2023),
+        ("gansu_2024.txt", LIST_2024),
+        ("ningxia_tcm_2012.txt", TCM_2012),
+        ("ningxia_tcm_2023.txt", TCM_2023),
+    ):
         (docs / name).write_text(text, encoding="utf-8")
     report = build_knowledge_base(make_settings(home)).ingest(sorted(docs.iterdir()))
     assert not report.failed
@@ -104,3 +128,21 @@ def test_a_document_number_asked_is_its_own_not_one_it_cites(engine) -> None:
     a = engine.answer("甘肃2024年推动产业发展政策清单的文号是多少？", "v8").to_json()
     assert a["found"] and "甘政发〔2024〕5号" in a["answer"], a["answer"]
     assert "甘政发〔2024〕5号" in a["citations"][0]["quote"], a["citations"]  # its own number first
+
+
+def test_is_a_revised_regulations_old_text_still_valid(engine) -> None:
+    # no repeal sentence: each version's date of effect, the one in force first, and the note
+    a = engine.answer("2012年的宁夏促进中医药发展条例还有效吗？", "v9").to_json()
+    assert a["found"] and "2023年10月1日" in a["answer"] and "2012年12月1日" in a["answer"], a["answer"]
+    assert a["answer"].index("2023年10月1日") < a["answer"].index("2012年12月1日"), a["answer"]
+    assert "取代" in a["answer"], a["answer"]
+
+
+def test_both_versions_asked_without_years(engine) -> None:
+    a = engine.answer("宁夏中医药条例修订了吧？新版什么时候施行，老版当时是哪天施行的", "v10").to_json()
+    assert "2023年10月1日" in a["answer"] and "2012年12月1日" in a["answer"], a["answer"]
+
+
+def test_the_revised_regulation_in_force_answers(engine) -> None:
+    a = engine.answer("宁夏中医药发展专项资金每年不少于多少？", "v11").to_json()
+    assert a["found"] and "2000万元" in a["answer"] and "500万元" not in a["answer"], a["answer"]

@@ -157,6 +157,11 @@ class DocumentCatalog:
         self._load()
         return sorted(dict.fromkeys(sources), key=key)
 
+    def repeals(self, newer: str, older: str) -> bool:
+        """Whether ``newer``'s text repeals ``older`` (a 废止 sentence names it)."""
+        self._load()
+        return older in self._supersedes.get(newer, set())
+
     def in_order(self, newer: str, older: str) -> bool:
         """Whether it is known that ``newer`` came after ``older`` (a repeal, or a later year)."""
         self._load()

@@ -87,7 +87,14 @@ CATEGORY_LINE = re.compile(
     r"^(?:[（(]?[一二三四五六七八九十\d]+[)）、.．]\s*)?"  # its own number, if any
     r"([^：:，,。；;]{0,8}?[\dA-Za-z一二三四五六七八九十]+\s*(?:型|类|档|层次|级)[^：:，,。；;]{0,6})[：:](.{4,})$"
 )
+STILL_VALID = re.compile(r"还有效|还适用|还能用|还执行|还在执行|还实行|失效|作废|废止|过期|still valid|still in force")
 LIST_ASKED = re.compile(r"哪些|哪几|都有什么|有什么|都有啥|有啥|列一下|列出|列举|what (?:are|documents|materials)|which", re.I)
+# a question on a cap ("有上限吗", "最多能招多少人") and a limit word before the figure it caps
+LIMIT_ASKED = re.compile(r"上限|封顶|最多|限制|限额|不超过|cap\b|limit|at most", re.I)
+LIMIT_FIGURE = (
+    r"(?:不得超过|不超过|超过|不低于|不少于|不高于|高于|低于|少于|达到)[^。；;，,\d]{0,14}"
+    r"\d[\d.]*\s*(?:万元|亿元|元|万美元|美元|%|人|名|个|家|项|倍)"
+)
 UNDER_HEADING = 10  # a heading's items shown whole up to this many
 MONEY_IN = re.compile(r"\d[\d.]*\s*(?:万元|亿元|元|%)")
 MEASURE_ASKED = re.compile(r"([\u4e00-\u9fff]{2,8}?)(?:具体|大概|一般|大约|现在|目前)?(?:是|为)多少")
@@ -235,6 +242,9 @@ class ClausePlanner:
                 for w in a.topic
                 if len(w) >= 2
             ]
+            if LIMIT_ASKED.search(a.route.question):
+                # "接收见习人员有上限吗" → "当期接收见习人员人数超过本单位在职职工总人数的30%": a cap on what is asked
+                governs += [re.compile(re.escape(w) + r"[^。；;，,]{0,16}?" + LIMIT_FIGURE) for w in a.topic if len(w) >= 2]
 
             def gives(s: Scored) -> bool:
                 text = s.clause.text
@@ -276,7 +286,10 @@ class ClausePlanner:
                 if nxt is None:
                     break
                 picks.append(nxt)
-        for s in ranked[1:]:
+        opened = t.opens.search(best.clause.text) if t.opens else None
+        # "应当符合下列条件：" with its items answers "要具备什么条件" whole: other passages that mention it add nothing
+        complete = bool(opened and opened.group(1) in a.route.question and "\n" in best.clause.text)
+        for s in [] if complete else ranked[1:]:
             if len(picks) > MORE.get(t.name, 0):
                 break
             if s.score < best.score * 0.7 or s.coverage < best.coverage * 0.6:
@@ -449,12 +462,22 @@ class ClausePlanner:
 
     def _versions_changed(self, a: Analysis, ranked: list[Scored]) -> Plan | None:
         """ "新版和旧版研发经费比例有什么变化": the best clause on the topic from each version, the one in force first."""
-        if not CHANGED.search(a.route.question) or not a.topic:
-            return None
         src = ranked[0].clause.chunk.source
         docs = self.catalog.newest_first([src, *(v.source for v in self.catalog.versions(src))])
         if len(docs) < 2 or not self.catalog.in_order(docs[0], docs[-1]):
             return None  # one version, or no telling which is in force
+        title = self.catalog.title_for(ranked[0].clause.chunk)
+        if STILL_VALID.search(a.route.question) and not self.catalog.repeals(docs[0], docs[1]):
+            # "2009年的…条例还有效吗" of a revised text (its repeal sentence, where it has one, answers instead):
+            # each version's date of effect says so
+            years = set(re.findall(r"(?<!\d)((?:19|20)\d\d)(?!\d)", a.route.question))
+            if OLD_VERSION.search(a.route.question) and not any(str(self.catalog.year(d)) == y for d in docs[:1] for y in years):
+                return self._version_dates(a, docs)
+            return None
+        if not CHANGED.search(a.route.question) or not a.topic:
+            return None
+        if all(t in title for t in a.topic):  # "新版和旧版有什么区别": no provision named, each version's date of effect
+            return self._version_dates(a, docs)
         plain = replace(a, answer_type=self._overview)  # the topic in each version, not a clause on repeals
         claims = []
         for i, d in enumerate(docs[:2]):
@@ -465,6 +488,21 @@ class ClausePlanner:
             label = self.composer.render("version_label", a.lang, current=i == 0)
             claims.append(Claim(label + claim.text, claim.quotes))
         return Plan(claims, source=docs[0]) if len(claims) == 2 else None
+
+    def _version_dates(self, a: Analysis, docs: list[str]) -> Plan | None:
+        """The version in force and the one before it, each by its date of effect, and the note that one replaced
+        the other."""
+        effective = next(t for t in self._types if t.name == "effective")
+        claims = []
+        for i, d in enumerate(docs[:2]):
+            found = [x for x in self.scorer.run(replace(a, answer_type=effective), self.finder.document(d)) if x.cue]
+            if not found:
+                return None
+            claim = self.claim(replace(a, answer_type=effective), found[0], direct=True)
+            claims.append(Claim(self.composer.render("version_label", a.lang, current=i == 0) + claim.text, claim.quotes))
+        doc = self.catalog.get(docs[0])
+        tail = self.composer.render("superseded", a.lang, title=self._shown(doc.title) if doc and doc.title else "")
+        return Plan(claims, tail=tail, source=docs[0])
 
     def _in_force(self, a: Analysis, ranked: list[Scored]) -> tuple[list[Scored], str]:
         """Answer from the version in force when several versions of the policy are ingested; the note names it."""
@@ -587,6 +625,12 @@ class ClausePlanner:
         c = s.clause
         lead, title = self.lead(a, s)
         quote = Quote(c.chunk.source, title, c.chunk.section_path, c.text, tuple(c.chunk.span))
+        opening = self._opening(c)
+        if opening is not None and not (direct and a.kind in PHRASES):
+            # an item with the list opening it stands under ("见习单位不得有下列行为：…（四）…超过…30%")
+            quote = replace(quote, quote=opening)
+            text = self.composer.render("quote", a.lang, lead=lead, quote=opening.rstrip("。；;"))
+            return Claim(text, [quote])
         phrases = []  # "啥时候施行，有效期到哪天": each direct phrase the question asks for, from this one clause
         if direct and a.kind in PHRASES:
             asked = a.route.question.lower()
@@ -599,6 +643,18 @@ class ClausePlanner:
         else:
             text = self.composer.render("quote", a.lang, lead=lead, quote=c.text.rstrip("。；;"))
         return Claim(text, [quote])
+
+    @staticmethod
+    def _opening(c: Clause, limit: int = 240) -> str | None:
+        """The verbatim run from the list opening an item stands under through the item, when it is one short line."""
+        if not c.lead or c.lead in c.text:
+            return None
+        text = c.chunk.text
+        i = text.find(c.lead)
+        j = text.find(c.text, i + len(c.lead)) if i >= 0 else -1
+        if j < 0 or j + len(c.text) - i > limit or "\n" in text[i:j]:
+            return None
+        return text[i : j + len(c.text)]
 
     def _measure_unstated(self, a: Analysis, best: Scored) -> str:
         """The measure a figure question asks for ("利率是多少") when the answering document never

@@ -9,7 +9,24 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-FIGURE = re.compile(r"(\d+(?:\.\d+)?)\s*(亿元|万元|千元|元|亿美元|万美元|美元|%)")
+FIGURE = re.compile(
+    r"(\d+(?:\.\d+)?)\s*(亿元|万元|千元|元|亿美元|万美元|美元|%)((?:\s*[/／]\s*(?:平方米|㎡|月|年|人|亩|项|家|次|天|户|套)){0,2})"
+)
+# "32.5元/平方米/月" → "32.5 yuan per square metre per month"
+PER = {
+    "平方米": "square metre",
+    "㎡": "square metre",
+    "月": "month",
+    "年": "year",
+    "人": "person",
+    "亩": "mu",
+    "项": "item",
+    "家": "firm",
+    "次": "time",
+    "天": "day",
+    "户": "household",
+    "套": "flat",
+}
 UNITS = {
     "亿元": (Decimal(10) ** 8, "yuan"),
     "万元": (Decimal(10) ** 4, "yuan"),
@@ -57,7 +74,9 @@ def _renderings(text: str) -> list[tuple[int, str, str]]:
     """(position, English, original) for each money figure, percentage and date of a passage."""
     out: list[tuple[int, str, str]] = []
     for m in FIGURE.finditer(text):
-        out.append((m.start(), m.group(0) if m.group(2) == "%" else in_english(m.group(1), m.group(2)), m.group(0)))
+        english = m.group(1) + "%" if m.group(2) == "%" else in_english(m.group(1), m.group(2))
+        per = "".join(f" per {PER[u]}" for u in re.findall(r"[\u4e00-\u9fff㎡]+", m.group(3)))
+        out.append((m.start(), english + per, m.group(0)))
     for m in CN_FIGURE.finditer(text):
         value = _numeral(m.group(1) or m.group(2))
         if value is not None:

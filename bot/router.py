@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from knowledge.query import QueryExpander, fold
@@ -202,6 +203,20 @@ KEYWORDS: dict[str, tuple[str, ...]] = {
         "what does",
     ),
 }
+
+
+def _words(path: Path) -> list[str]:
+    return [x.strip() for x in path.read_text(encoding="utf-8").splitlines() if x.strip() and not x.startswith("#")]
+
+
+# a place before a word for people it qualifies ("港澳青年", "Macau residents"): bot/data/origin_people.txt
+ORIGIN_PEOPLE = re.compile(
+    r"\s*(?:"
+    + "|".join(sorted(map(re.escape, _words(Path(__file__).parent / "data" / "origin_people.txt")), key=len, reverse=True))
+    + r")",
+    re.I,
+)
+JOINED = re.compile(r"\s*(?:and|&|、|和|与|及|/|,|，)?\s*", re.I)
 COMPARE_WORDS = (
     "比较",
     "对比",
@@ -448,8 +463,26 @@ class Router:
 
     def _regions(self, q: str) -> list[str]:
         names = self.gaz.names_in(q, question=True)
+        origins = self._origins(q)
+        if origins and len(origins) < len(names):  # "港澳青年在天河申请…": 天河区 is the place asked about
+            names = [n for n in names if n not in origins]
         # "北京城市副中心" names 北京市 and 通州区: keep the most specific
         return self.gaz.most_specific(names) if len(names) > 1 and not _has(q, COMPARE_WORDS) else names
+
+    def _origins(self, q: str) -> set[str]:
+        """Places that only say where a person comes from: "香港青年", "Hong Kong and Macau youth"."""
+        spans = sorted(self.gaz.find_all(q, question=True))
+        out: set[str] = set()
+        run: list[str] = []
+        for i, (_a, b, name) in enumerate(spans):
+            run.append(name)
+            nxt = spans[i + 1] if i + 1 < len(spans) else None
+            if nxt is not None and JOINED.fullmatch(q[b : nxt[0]]):
+                continue  # "Hong Kong and Macau": one run of places
+            if ORIGIN_PEOPLE.match(q[b:]):
+                out.update(run)
+            run = []
+        return out
 
     def _intent(self, q: str, regions: list[str]) -> str:
         injected = re.split(r"[，,。.;；:：]", q)

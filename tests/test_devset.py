@@ -199,3 +199,12 @@ def test_a_cap_is_quoted_with_what_it_limits(corpus_engine) -> None:
     a = engine.answer("广州见习单位当期接收见习人员有上限吗？", "cap1").to_json()
     assert a["found"], a["answer"]
     assert "见习单位不得有下列行为" in a["answer"] and "30%" in a["answer"], a["answer"]
+
+
+def test_a_sum_under_a_heading_that_names_what_is_asked(corpus_engine) -> None:
+    """ "租金多少" is met by "（一）租金标准" / "富力大厦32.5元/平方米/月…", whose sentence has no support word."""
+    engine, _ = corpus_engine
+    a = engine.answer("天河人才公寓租金多少钱", "rent1").to_json()
+    assert a["found"] and "32.5元/平方米/月" in a["answer"], a["answer"]
+    en = engine.answer("How much is the housing rent in Tianhe talent apartments?", "rent2").to_json()
+    assert en["found"] and "32.5 yuan per square metre per month" in en["answer"], en["answer"]

@@ -165,6 +165,27 @@ def test_english_figures_count_as_cited() -> None:
     assert {"2", "200", "30"} <= english_numbers(quote) | {"200"}
 
 
+def test_english_figures_keep_what_they_are_per() -> None:
+    quote = "富力大厦32.5元/平方米/月、补贴2000元/月"
+    assert figures_in_english(quote) == [
+        "32.5 yuan per square metre per month (32.5元/平方米/月)",
+        "2000 yuan per month (2000元/月)",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("question", "places"),
+    [
+        ("港澳青年在天河区申请人才公寓有年龄要求吗", ["天河区"]),  # where the person comes from is no place asked
+        ("What is the age limit for Hong Kong and Macau youth applying for Tianhe talent apartments?", ["天河区"]),
+        ("天河区人才公寓租金多少", ["天河区"]),
+        ("香港青年有什么政策", ["香港特别行政区"]),  # the only place named stays the place asked about
+    ],
+)
+def test_a_persons_origin_is_no_place_of_the_question(analyzer: Analyzer, question: str, places: list[str]) -> None:
+    assert list(analyzer.run(question, {}).route.regions) == places
+
+
 ZONES = [
     ("武汉东湖高新区元宇宙产业十条有哪些补贴？", ["东湖高新区"]),
     ("在东湖高新区能拿什么", ["东湖高新区"]),

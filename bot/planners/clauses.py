@@ -250,8 +250,12 @@ class ClausePlanner:
                 text = s.clause.text
                 if t.figure_not and t.figure_not.search(text):
                     return False
-                # a support with a sum, or the threshold asked: "投资多少钱可以落户" → "在本市投资30万元人民币以上"
-                return bool(t.figure.search(text)) or any(g.search(text) for g in governs)
+                # a support with a sum, or the threshold asked: "投资多少钱可以落户" → "在本市投资30万元人民币以上";
+                # or a sum under a heading that names what is asked ("（一）租金标准" / "富力大厦32.5元/平方米/月")
+                heading = " ".join((s.clause.label, *s.clause.chunk.section[-1:]))
+                asked = [w for term in a.topic for w in (term, *a.alternatives.get(term, ())) if len(w) >= 2]
+                headed = any(w in heading for w in asked) and MONEY_IN.search(text)
+                return bool(t.figure.search(text)) or any(g.search(text) for g in governs) or bool(headed)
 
             if not gives(best):  # "上市奖励多少": a passage with the sum, else say it is not stated
                 pool = self._whole_documents(a, ranked)

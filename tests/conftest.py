@@ -11,6 +11,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -26,6 +27,21 @@ GOLD = Path(__file__).resolve().parent / "gold"
 
 def make_settings(home: Path) -> Settings:
     return Settings(home=home, seeds=SEEDS, root=ROOT)
+
+
+def engine_on(built_home: Path, tmp_path_factory: pytest.TempPathFactory, name: str, texts: dict[str, str]) -> Any:
+    """An engine on the seeds plus documents written here (file name → text), ingested as a user would."""
+    from bot.wiring import build_engine
+
+    home = tmp_path_factory.mktemp(name) / "home"
+    shutil.copytree(built_home, home)
+    docs = home / "docs"
+    docs.mkdir()
+    for file, text in texts.items():
+        (docs / file).write_text(text, encoding="utf-8")
+    report = build_knowledge_base(make_settings(home)).ingest(sorted(docs.iterdir()))
+    assert not report.failed
+    return build_engine(make_settings(home))
 
 
 @pytest.fixture(scope="session")

@@ -7,13 +7,11 @@ category ("…3型保障对象50万元…"), a period of validity stated once, a
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 
-from bot.wiring import build_engine, build_knowledge_base
-from tests.conftest import make_settings
+from tests.conftest import engine_on
 
 RULES = """青田县人才住房保障办法实施细则
 附件1
@@ -41,14 +39,7 @@ RULES = """青田县人才住房保障办法实施细则
 
 @pytest.fixture(scope="module")
 def engine(built_home: Path, tmp_path_factory: pytest.TempPathFactory):
-    home = tmp_path_factory.mktemp("categories") / "home"
-    shutil.copytree(built_home, home)
-    docs = home / "docs"
-    docs.mkdir()
-    (docs / "qingtian_rencai_zhufang.txt").write_text(RULES, encoding="utf-8")
-    report = build_knowledge_base(make_settings(home)).ingest(sorted(docs.iterdir()))
-    assert not report.failed
-    return build_engine(make_settings(home))
+    return engine_on(built_home, tmp_path_factory, "categories", {"qingtian_rencai_zhufang.txt": RULES})
 
 
 def test_the_askers_category_is_quoted_beside_the_sums(engine) -> None:

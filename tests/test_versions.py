@@ -7,13 +7,11 @@ from the newer text's repeal sentence ("此前出台的…政策同时废止", "
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 
-from bot.wiring import build_engine, build_knowledge_base
-from tests.conftest import make_settings
+from tests.conftest import engine_on
 
 OLD = """一、财政支持
 设立规模不低于5000万元的重点产业发展引导资金，用于通渭县重点产业发展补助和奖励。
@@ -63,22 +61,15 @@ TCM_2023 = """宁夏回族自治区促进中医药发展条例
 
 @pytest.fixture(scope="module")
 def engine(built_home: Path, tmp_path_factory: pytest.TempPathFactory):
-    home = tmp_path_factory.mktemp("versions") / "home"
-    shutil.copytree(built_home, home)
-    docs = home / "docs"
-    docs.mkdir()
-    for name, text in (
-        ("tongwei_old.txt", OLD),
-        ("tongwei_2024.txt", NEW),
-        ("gansu_2023.txt", LIST_2023),
-        ("gansu_2024.txt", LIST_2024),
-        ("ningxia_tcm_2012.txt", TCM_2012),
-        ("ningxia_tcm_2023.txt", TCM_2023),
-    ):
-        (docs / name).write_text(text, encoding="utf-8")
-    report = build_knowledge_base(make_settings(home)).ingest(sorted(docs.iterdir()))
-    assert not report.failed
-    return build_engine(make_settings(home))
+    texts = {
+        "tongwei_old.txt": OLD,
+        "tongwei_2024.txt": NEW,
+        "gansu_2023.txt": LIST_2023,
+        "gansu_2024.txt": LIST_2024,
+        "ningxia_tcm_2012.txt": TCM_2012,
+        "ningxia_tcm_2023.txt": TCM_2023,
+    }
+    return engine_on(built_home, tmp_path_factory, "versions", texts)
 
 
 def test_the_version_in_force_answers_and_names_the_old_one_superseded(engine) -> None:

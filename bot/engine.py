@@ -102,6 +102,8 @@ class AnswerEngine:
             with self._lock:
                 self.kb.load()  # one look at CURRENT per question: an ingest by another process shows at once
                 a = self.analyzer.run(text, state)
+                if a.route.followup and self._names_another_document(a, state):
+                    a = self.analyzer.run(text, {})  # "郑洛新示范区管委会有哪些职责" after a 重庆 answer: a new subject
                 if state.get("source"):
                     a = replace(a, extra={**a.extra, "source": state["source"]})
                 a = self._follow_document(a, state)
@@ -165,6 +167,19 @@ class AnswerEngine:
         }
 
     # ---------- planning
+    def _names_another_document(self, a: Analysis, state: dict[str, Any]) -> bool:
+        """A question taken for a follow-up whose own words are the name of another document's subject
+        ("郑洛新" of 《郑洛新国家自主创新示范区条例》), found in no title of the previous answer's places."""
+        if self.catalog is None or not state.get("regions"):
+            return False
+        words = [w for w in a.topic if len(w) >= 3]
+        if not words:
+            return False
+        docs = self.catalog.all()
+        before = {d.source for d in docs if set(d.regions) & set(state["regions"])} | {state.get("source", "")}
+        titled = [d for d in docs if d.title and any(w in d.title for w in words)]
+        return bool(titled) and all(d.source not in before for d in titled)
+
     def _follow_document(self, a: Analysis, state: dict[str, Any]) -> Analysis:
         """A follow-up about a document: the one just answered ("这个政策什么时候到期？"),
         or the one it names, with the last kind of answer ("那北京…条例呢？")."""

@@ -208,3 +208,15 @@ def test_a_sum_under_a_heading_that_names_what_is_asked(corpus_engine) -> None:
     assert a["found"] and "32.5元/平方米/月" in a["answer"], a["answer"]
     en = engine.answer("How much is the housing rent in Tianhe talent apartments?", "rent2").to_json()
     assert en["found"] and "32.5 yuan per square metre per month" in en["answer"], en["answer"]
+
+
+def test_a_question_naming_another_documents_subject_is_no_follow_up(corpus_engine) -> None:
+    """After a 重庆 answer, "郑洛新示范区…" names the subject of another document (no place the gazetteer knows):
+    it is answered from that document, not from the 重庆 one the session was on."""
+    engine, _ = corpus_engine
+    engine.answer("重庆自贸区条例什么时候施行的", "new1")
+    a = engine.answer("郑洛新示范区管委会有哪些职责", "new1").to_json()
+    assert a["found"] and all("zhengluoxin" in c["source"] for c in a["citations"]), a["answer"]
+    engine.answer("重庆自贸区条例什么时候施行的", "new2")
+    b = engine.answer("那单一窗口是什么意思", "new2").to_json()  # a real follow-up stays with its document
+    assert b["found"] and all("chongqing" in c["source"] for c in b["citations"]), b["answer"]

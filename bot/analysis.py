@@ -20,6 +20,7 @@ from typing import Any
 from bot.coverage import load_zones
 from bot.lexicon import Lexicon
 from bot.router import OFF_TOPIC, Route, Router
+from bot.vocab import load_words
 from knowledge.bm25 import Tokenizer
 
 DATA = Path(__file__).parent / "data"
@@ -116,12 +117,6 @@ def load_answer_types(path: Path = DATA / "answer_types.toml") -> tuple[AnswerTy
     if not out or out[-1].name != "overview":
         raise ValueError(f"{path}: the last answer type must be the catch-all 'overview'")
     return tuple(out)
-
-
-@lru_cache(maxsize=4)
-def load_words(path: Path) -> frozenset[str]:
-    lines = path.read_text(encoding="utf-8").splitlines()
-    return frozenset(x.strip() for x in lines if x.strip() and not x.startswith("#"))
 
 
 PROFILE = re.compile("|".join(f"(?:{x})" for x in sorted(load_words(DATA / "profile.txt"))), re.I)  # "我是全日制博士"

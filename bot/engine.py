@@ -21,12 +21,13 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from bot.analysis import BOTH_VERSIONS, DOCUMENT_TYPES, Analysis, Analyzer, document_years, load_words
+from bot.analysis import BOTH_VERSIONS, DOCUMENT_TYPES, Analysis, Analyzer, document_years
 from bot.answer import Answer
 from bot.compose import Claim, Composer
 from bot.coverage import Coverage, place_name
 from bot.planners import Plan, Planner
 from bot.sessions import SessionStore
+from bot.vocab import load_words
 from knowledge.errors import KnowledgeError
 from knowledge.index import KnowledgeBase
 
@@ -103,7 +104,7 @@ class AnswerEngine:
                 self.kb.load()  # one look at CURRENT per question: an ingest by another process shows at once
                 a = self.analyzer.run(text, state)
                 if a.route.followup and self._names_another_document(a, state):
-                    a = self.analyzer.run(text, {})  # "郑洛新示范区管委会有哪些职责" after a 重庆 answer: a new subject
+                    a = self.analyzer.run(text, {})  # a new subject, not more of the last one
                 if state.get("source"):
                     a = replace(a, extra={**a.extra, "source": state["source"]})
                 a = self._follow_document(a, state)

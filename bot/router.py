@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from bot.vocab import load_words
 from knowledge.query import QueryExpander, fold
 from knowledge.regions import Gazetteer
 
@@ -205,14 +206,10 @@ KEYWORDS: dict[str, tuple[str, ...]] = {
 }
 
 
-def _words(path: Path) -> list[str]:
-    return [x.strip() for x in path.read_text(encoding="utf-8").splitlines() if x.strip() and not x.startswith("#")]
-
-
 # a place before a word for people it qualifies ("港澳青年", "Macau residents"): bot/data/origin_people.txt
 ORIGIN_PEOPLE = re.compile(
     r"\s*(?:"
-    + "|".join(sorted(map(re.escape, _words(Path(__file__).parent / "data" / "origin_people.txt")), key=len, reverse=True))
+    + "|".join(sorted(map(re.escape, load_words(Path(__file__).parent / "data" / "origin_people.txt")), key=len, reverse=True))
     + r")",
     re.I,
 )
@@ -463,8 +460,8 @@ class Router:
 
     def _regions(self, q: str) -> list[str]:
         names = self.gaz.names_in(q, question=True)
-        origins = self._origins(q)
-        if origins and len(origins) < len(names):  # "港澳青年在天河申请…": 天河区 is the place asked about
+        origins = self._origins(q) if len(names) > 1 else set()
+        if origins and len(origins) < len(names):  # where a person comes from, beside the place asked about
             names = [n for n in names if n not in origins]
         # "北京城市副中心" names 北京市 and 通州区: keep the most specific
         return self.gaz.most_specific(names) if len(names) > 1 and not _has(q, COMPARE_WORDS) else names

@@ -129,6 +129,25 @@ CLAUSES = [
 ]
 
 
+def test_an_item_on_the_line_of_its_opening_is_quoted_with_it() -> None:
+    """ "…不得有下列行为：（一）…；（二）…；…" on one line longer than a clause is cut at its ；: each item stands
+    under the opening, and is quoted from the opening on, verbatim, while that run stays short."""
+    from bot.planners.clauses import ClausePlanner
+
+    text = (
+        "第十二条 见习单位不得有下列行为：（一）安排见习人员从事高毒、易燃易爆以及其他具有重大安全隐患的劳动；"
+        "（二）当期接收见习人员人数超过本单位在职职工总人数的30%；"
+        + "".join(f"（{n}）以见习名义变相使用廉价劳动力、不按时足额发放生活补贴或者违反国家和本省相关工作时间规定的；" for n in "三四五六")
+        + "（七）其他影响见习人员人身安全、身心健康的行为。"
+    )
+    assert len(text) > 260
+    items = {c.text[:3]: c for c in cut(chunk(text), 0, 1.0)}
+    assert items["（二）"].lead == items["（七）"].lead == "见习单位不得有下列行为："
+    opening = ClausePlanner._opening(items["（二）"])
+    assert opening is not None and opening.startswith("见习单位不得有下列行为：（一）") and opening.endswith("总人数的30%；")
+    assert ClausePlanner._opening(items["（七）"]) is None  # from the opening on it would be too long to quote
+
+
 @pytest.mark.parametrize(("text", "expected"), CLAUSES)
 def test_clauses(text: str, expected: list[tuple[int, str, str, str]]) -> None:
     got = cut(chunk(text), 0, 1.0)

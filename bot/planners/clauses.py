@@ -17,12 +17,13 @@ from pathlib import Path
 
 import cn2an
 
-from bot.analysis import BOTH_VERSIONS, CHANGED, DOCUMENT_TYPES, WHEN, WHO, Analysis, document_years, load_answer_types, load_words
+from bot.analysis import BOTH_VERSIONS, CHANGED, DOCUMENT_TYPES, WHEN, WHO, Analysis, document_years, load_answer_types
 from bot.clauses import CUE_DECIDES, ITEM_NUMBER, Clause, ClauseFinder, ClauseScorer, Scored, cut
 from bot.compose import Claim, Composer, Quote
 from bot.coverage import place_name
 from bot.english import figures_in_english
 from bot.planners import DocumentCatalog, Plan
+from bot.vocab import load_words
 from knowledge.chunking import H_SECTION, H_SUB, Chunk
 
 # how a direct answer is read from a clause, per answer type (the phrase is quoted verbatim)
@@ -246,6 +247,8 @@ class ClausePlanner:
                 # "接收见习人员有上限吗" → "当期接收见习人员人数超过本单位在职职工总人数的30%": a cap on what is asked
                 governs += [re.compile(re.escape(w) + r"[^。；;，,]{0,16}?" + LIMIT_FIGURE) for w in a.topic if len(w) >= 2]
 
+            asked = [w for term in a.topic for w in (term, *a.alternatives.get(term, ())) if len(w) >= 2]
+
             def gives(s: Scored) -> bool:
                 text = s.clause.text
                 if t.figure_not and t.figure_not.search(text):
@@ -253,7 +256,6 @@ class ClausePlanner:
                 # a support with a sum, or the threshold asked: "投资多少钱可以落户" → "在本市投资30万元人民币以上";
                 # or a sum under a heading that names what is asked ("（一）租金标准" / "富力大厦32.5元/平方米/月")
                 heading = " ".join((s.clause.label, *s.clause.chunk.section[-1:]))
-                asked = [w for term in a.topic for w in (term, *a.alternatives.get(term, ())) if len(w) >= 2]
                 headed = any(w in heading for w in asked) and MONEY_IN.search(text)
                 return bool(t.figure.search(text)) or any(g.search(text) for g in governs) or bool(headed)
 

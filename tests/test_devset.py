@@ -220,3 +220,20 @@ def test_a_question_naming_another_documents_subject_is_no_follow_up(corpus_engi
     engine.answer("重庆自贸区条例什么时候施行的", "new2")
     b = engine.answer("那单一窗口是什么意思", "new2").to_json()  # a real follow-up stays with its document
     assert b["found"] and all("chongqing" in c["source"] for c in b["citations"]), b["answer"]
+
+
+def test_a_definition_is_quoted_with_the_sentence_that_goes_on_with_it(corpus_engine) -> None:
+    """ "青年…三十五周岁以下。超过三十五周岁不满四十五周岁的…参照适用本条例": both sentences, one verbatim quote."""
+    engine, _ = corpus_engine
+    a = engine.answer("广州青年创新创业条例里青年是指多大年龄", "def1").to_json()
+    assert a["found"] and "三十五周岁以下。超过三十五周岁不满四十五周岁" in a["answer"], a["answer"]
+    assert len(a["citations"]) == 1, a["citations"]
+
+
+def test_a_vague_sum_question_gets_each_support_as_close_as_the_best(corpus_engine) -> None:
+    """ "见习补贴怎么算": the document gives several subsidies in several articles, none a better answer than the
+    others; each close one is quoted, not only the first."""
+    engine, _ = corpus_engine
+    a = engine.answer("广州就业见习补贴怎么算", "tie1").to_json()
+    assert a["found"] and len({c["quote"][:4] for c in a["citations"]}) >= 2, a["answer"]
+    assert "200元/人" in a["answer"] and "3000元" in a["answer"], a["answer"]

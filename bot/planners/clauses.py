@@ -96,6 +96,9 @@ LIMIT_FIGURE = (
     r"(?:不得超过|不超过|超过|不低于|不少于|不高于|高于|低于|少于|达到)[^。；;，,\d]{0,14}"
     r"\d[\d.]*\s*(?:万元|亿元|元|万美元|美元|%|人|名|个|家|项|倍)"
 )
+# a sentence that goes on with the one before it, and a bound the two may share (for definitions)
+CONTINUES = re.compile(r"^(?:前款|上述|前述|其中|但|但是|超过|不满|除)")
+BOUND = re.compile(r"[\d一二三四五六七八九十百]+(?:周岁|岁|年|个月|万元|亿元|%)")
 UNDER_HEADING = 10  # a heading's items shown whole up to this many
 MONEY_IN = re.compile(r"\d[\d.]*\s*(?:万元|亿元|元|%)")
 MEASURE_ASKED = re.compile(r"([\u4e00-\u9fff]{2,8}?)(?:具体|大概|一般|大约|现在|目前)?(?:是|为)多少")
@@ -292,6 +295,18 @@ class ClausePlanner:
                 if nxt is None:
                     break
                 picks.append(nxt)
+        if t.name == "definition":  # "…青年，其年龄在三十五周岁以下。超过三十五周岁不满四十五周岁的…参照适用": the rest of it
+            nxt = next((s for s in read if self._goes_on(best, s) and s.clause.position == best.clause.position + 1), None)
+            if nxt is not None and self._continues(best.clause.text, nxt.clause.text):
+                text = best.clause.chunk.text
+                i = text.find(best.clause.text)
+                j = text.find(nxt.clause.text, i + len(best.clause.text)) if i >= 0 else -1
+                if j >= 0 and not text[i + len(best.clause.text) : j].strip():  # one verbatim run: one quote
+                    merged = replace(best.clause, text=text[i : j + len(nxt.clause.text)])
+                    best = replace(best, clause=merged)
+                    picks = [best]
+                else:
+                    picks.append(nxt)
         opened = t.opens.search(best.clause.text) if t.opens else None
         # "应当符合下列条件：" with its items answers "要具备什么条件" whole: other passages that mention it add nothing
         complete = bool(opened and opened.group(1) in a.route.question and "\n" in best.clause.text)
@@ -302,8 +317,16 @@ class ClausePlanner:
                 continue
             if s.clause.chunk.source != best.clause.chunk.source and t.name not in ("list", "overview"):
                 continue
-            if t.name in NEAR_ONLY and s.clause.chunk.id != best.clause.chunk.id:
-                continue  # a figure's other tiers and conditions stand beside it, not elsewhere in the document
+            tied = (
+                t.name == "amount"
+                and s.coverage >= best.coverage
+                and s.score >= best.score * 0.95
+                and s.clause.article != best.clause.article
+            )
+            if t.name in NEAR_ONLY and s.clause.chunk.id != best.clause.chunk.id and not tied:
+                # a figure's other tiers and conditions stand beside it, not elsewhere in the document; another
+                # article as close as the best one is another support of what was asked ("见习补贴怎么算")
+                continue
             if any(s.clause.text in p.clause.text or p.clause.text in s.clause.text for p in picks):
                 continue
             if (t.strict or best.cue) and not s.cue:
@@ -732,6 +755,14 @@ class ClausePlanner:
             return []
         scored = {x.clause.text: x for x in self.scorer.run(a, items)}
         return [scored[x.text] for x in items if x.text in scored]
+
+    @staticmethod
+    def _continues(first: str, then: str) -> bool:
+        """The next sentence goes on with the first: it opens by pointing back ("前款所称", "但…") or names the
+        same bound ("三十五周岁")."""
+        if CONTINUES.match(then):
+            return True
+        return any(x in then for x in BOUND.findall(first))
 
     @staticmethod
     def _goes_on(best: Scored, s: Scored) -> bool:

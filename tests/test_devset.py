@@ -237,3 +237,30 @@ def test_a_vague_sum_question_gets_each_support_as_close_as_the_best(corpus_engi
     a = engine.answer("广州就业见习补贴怎么算", "tie1").to_json()
     assert a["found"] and len({c["quote"][:4] for c in a["citations"]}) >= 2, a["answer"]
     assert "200元/人" in a["answer"] and "3000元" in a["answer"], a["answer"]
+
+
+def test_a_title_of_another_place_is_not_the_document_asked_about(corpus_engine) -> None:
+    """ "南京江北新区人才公寓怎么申请": the words are those of the 天河区 notice, but the place is not; the 江北新区
+    texts say nothing of talent flats, so nothing is found (never the 天河区 conditions)."""
+    engine, _ = corpus_engine
+    a = engine.answer("南京江北新区人才公寓怎么申请", "place1").to_json()
+    assert not a["found"] and not a["citations"], a["answer"]
+    b = engine.answer("天河区人才公寓怎么申请", "place2").to_json()
+    assert b["found"] and all("tianhe" in c["source"] for c in b["citations"]), b["answer"]
+
+
+def test_a_zone_named_by_its_own_name_answers_only_from_its_text(corpus_engine) -> None:
+    """ "郑洛新示范区" names 《郑洛新国家自主创新示范区条例》; it says nothing of trainee subsidies, and a 广州 rule
+    on them is no answer; asked what it does say, it answers from it."""
+    engine, _ = corpus_engine
+    a = engine.answer("郑洛新示范区对高校毕业生就业见习有补贴吗", "zone1").to_json()
+    assert not a["found"] and "郑洛新" in a["answer"] and not a["citations"], a["answer"]
+    b = engine.answer("郑洛新示范区管委会有哪些职责", "zone2").to_json()
+    assert b["found"] and all("zhengluoxin" in c["source"] for c in b["citations"]), b["answer"]
+
+
+def test_a_price_asked_is_a_sum(corpus_engine) -> None:
+    """ "租金多少" asks a sum: a text that states none says so, rather than quoting a goal on talent."""
+    engine, _ = corpus_engine
+    a = engine.answer("重庆自贸区人才公寓租金多少", "price1").to_json()
+    assert not a["found"] and not a["citations"], a["answer"]

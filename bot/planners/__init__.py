@@ -199,8 +199,11 @@ class DocumentCatalog:
             return self._named[key]
         cores = {d.source: _core(d.title) for d in self.all() if d.title}
         titles = set(cores.values())  # versions of one policy share a title: it counts once
+        asked = self.kb.gaz.names_in(q, question=True)
         out: list[tuple[float, str]] = []
         for src, core in cores.items():
+            if asked and not self.placed_near(src, asked):
+                continue  # a question about one place names no other place's notice, however alike the words
             own_chars = len(_unplaced(core, self.kb.gaz))  # place names in a title name no document on their own
             if own_chars < 4:
                 continue
@@ -216,10 +219,21 @@ class DocumentCatalog:
                 and not (kind and x in kind.group(0))
                 and sum(1 for c in titles if x in c) <= max(1, len(titles) // 20)
             ]
-            if share >= 0.6 or (kind and kind.group(0)[-2:] in q and own):
+            # a zone's own name ("…示范区" of one title): stretches no other title has, long enough together to
+            # name it without its kind
+            distinct = sum(len(_unplaced(x, self.kb.gaz)) for x in own) >= 6
+            if share >= 0.6 or (kind and kind.group(0)[-2:] in q and own) or distinct:
                 out.append((share + 0.1 * len(own), src))
         self._named[key] = [src for _, src in sorted(out, reverse=True)]
         return self._named[key]
+
+    def placed_near(self, source: str, places: list[str]) -> bool:
+        """Whether a document is placed where one of the places is, above it or inside it (unplaced: anywhere)."""
+        doc = self._docs.get(source)
+        if doc is None or not doc.regions:
+            return True
+        gaz = self.kb.gaz
+        return any(r == p or gaz.contains(r, p) or gaz.contains(p, r) for r in doc.regions for p in places)
 
     def versions(self, source: str) -> list[DocInfo]:
         """Other documents that are versions of the same policy (same title once years and 修订/修正 notes are removed)."""

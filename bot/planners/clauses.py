@@ -181,6 +181,9 @@ class ClausePlanner:
         whole = self._article_asked(a, ranked)
         if whole:
             return whole
+        elsewhere = self._named_elsewhere(a, ranked[0])
+        if elsewhere is not None:  # the document asked about says nothing of it: another place's rule is no answer
+            return self._not_stated(replace(a, extra={**a.extra, "only": elsewhere}), [])
         missing = self._unmentioned(a, region, ranked[0].clause.chunk.source)
         if missing:  # "装修补贴": say which support no passage names, not every word of the question
             if region:
@@ -755,6 +758,20 @@ class ClausePlanner:
             return []
         scored = {x.clause.text: x for x in self.scorer.run(a, items)}
         return [scored[x.text] for x in items if x.text in scored]
+
+    def _named_elsewhere(self, a: Analysis, best: Scored) -> str | None:
+        """The document the question names by its title, when the best passage is of another document placed
+        somewhere else: what the named one does not say is not stated."""
+        if a.extra.get("only") or a.extra.get("document") or a.route.regions:
+            return None
+        named = self.catalog.named_in(a.route.question)
+        src = best.clause.chunk.source
+        if not named or src in named:
+            return None
+        doc = self.catalog.get(named[0])
+        if doc is None or not doc.regions or self.catalog.placed_near(src, doc.regions):
+            return None
+        return named[0]
 
     @staticmethod
     def _continues(first: str, then: str) -> bool:

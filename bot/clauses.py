@@ -18,6 +18,7 @@ from pathlib import Path
 
 from bot.analysis import DOCUMENT_TYPES, Analysis
 from bot.planners import DocumentCatalog
+from bot.vocab import load_words
 from knowledge.chunking import Chunk, sentence_item
 from knowledge.documents import DATE_LINE, DOC_NO
 from knowledge.index import KnowledgeBase
@@ -97,6 +98,8 @@ def cut(chunk: Chunk, rank: int, retrieval: float, *, named: bool = False, artic
     return [replace(c, rank=rank, retrieval=retrieval, named=named) for c in base]
 
 
+# what a condition question may ask of the applicant ("年龄", "学历"): bot/data/condition_measures.txt
+CONDITION_MEASURES = load_words(Path(__file__).parent / "data" / "condition_measures.txt")
 INLINE_LEAD = re.compile(r"^(.{4,80}?[：:])\s*[（(]?[一二三四五六七八九十\d]{1,3}[)）、.．]")
 
 
@@ -325,6 +328,7 @@ class ClauseScorer:
         total_asked = bool(TOTAL_ASK.search(a.route.question))
         unit = a.extra.get("unit")
         unit_rx = re.compile(rf"[\d一二三四五六七八九十百千两]+\s*(?:多)?{re.escape(unit)}") if unit else None
+        asked_measures = [w for w in a.topic if w in CONDITION_MEASURES]
         out: list[Scored] = []
         seen: set[tuple[str, str]] = set()
         for c in clauses:
@@ -354,6 +358,8 @@ class ClauseScorer:
                 s += 2.5 if a.kind in CUE_DECIDES else 1.5
             if c.named:
                 s += 1.5
+            if a.kind == "condition" and any(w in c.text for w in asked_measures):  # "…学历、学位、年龄等条件"
+                s += 1.0
             opened = a.answer_type.opens.search(c.text) if a.answer_type.opens else None
             if opened and opened.group(1) in a.route.question:  # the list of what is asked, not a mention of it
                 s += 1.5

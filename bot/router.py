@@ -213,6 +213,10 @@ ORIGIN_PEOPLE = re.compile(
     + r")",
     re.I,
 )
+NOT_TECHNOLOGY = re.compile(
+    "|".join(sorted(map(re.escape, load_words(Path(__file__).parent / "data" / "not_technology.txt")), key=len, reverse=True)),
+    re.I,
+)
 JOINED = re.compile(r"\s*(?:and|&|、|和|与|及|/|,|，)?\s*", re.I)
 COMPARE_WORDS = (
     "比较",
@@ -512,7 +516,8 @@ class Router:
             return "policy_info"
         if _has(core, KEYWORDS["statistic"]) and not [r for r in regions if self.gaz.level(r) != "国家"]:
             return "statistic"
-        if _has(core, KEYWORDS["technology"]) and not _has(core, ("多少", "几", "how many")):
+        tech = NOT_TECHNOLOGY.sub("", core)  # "高新技术企业有什么税收优惠" asks of a kind of firm, not of technologies
+        if _has(tech, KEYWORDS["technology"]) and not _has(core, ("多少", "几", "how many")):
             return "technology"
         if _has(core, KEYWORDS["measure"]):
             return "measure"
@@ -524,7 +529,7 @@ class Router:
             return "overview"
         if _has(core, COMPARE_WORDS) and regions:
             return "compare"
-        if _has(core, ("技术",)):
+        if _has(tech, ("技术",)):
             return "technology"
         return ""
 

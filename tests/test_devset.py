@@ -264,3 +264,22 @@ def test_a_price_asked_is_a_sum(corpus_engine) -> None:
     engine, _ = corpus_engine
     a = engine.answer("重庆自贸区人才公寓租金多少", "price1").to_json()
     assert not a["found"] and not a["citations"], a["answer"]
+
+
+def test_a_firm_kind_holding_the_word_technology_asks_no_list_of_technologies(corpus_engine) -> None:
+    """ "高新技术企业有什么税收优惠" (bot/data/not_technology.txt) is answered by the regulation's article on tax relief,
+    not by a list of technologies from another document."""
+    engine, _ = corpus_engine
+    a = engine.answer("浙江高新技术企业有什么税收优惠", "tech1").to_json()
+    assert a["found"] and "享受税收优惠政策" in a["answer"], a["answer"]
+    assert all("zhejiang_gaoxin" in c["source"] for c in a["citations"]), a["citations"]
+
+
+def test_the_condition_asked_is_the_clause_that_names_it(corpus_engine) -> None:
+    """ "要多大年龄以下" (bot/data/condition_measures.txt): the article that names 年龄 among the conditions, not the
+    first article of the rules; and an everyday name of a statute and its measure (科技进步条例, 科研经费)."""
+    engine, _ = corpus_engine
+    a = engine.answer("广州引进人才入户要多大年龄以下", "age1").to_json()
+    assert a["found"] and "年龄" in a["answer"] and "第一条" not in a["answer"], a["answer"]
+    b = engine.answer("上海科技进步条例规定科研经费占比多少", "sci1").to_json()
+    assert b["found"] and "百分之四以上" in b["answer"], b["answer"]

@@ -18,7 +18,7 @@ from pathlib import Path
 import cn2an
 
 from bot.analysis import BOTH_VERSIONS, CHANGED, DOCUMENT_TYPES, WHEN, WHO, Analysis, document_years, load_answer_types
-from bot.clauses import CUE_DECIDES, ITEM_NUMBER, Clause, ClauseFinder, ClauseScorer, Scored, cut
+from bot.clauses import CONDITION_MEASURES, CUE_DECIDES, ITEM_NUMBER, Clause, ClauseFinder, ClauseScorer, Scored, cut
 from bot.compose import Claim, Composer, Quote
 from bot.coverage import place_name
 from bot.english import figures_in_english
@@ -239,6 +239,8 @@ class ClausePlanner:
         if not self._answers(a, best, read):
             return None
         unstated = self._measure_unstated(a, best) if t.name in NEAR_ONLY else ""
+        if t.name == "condition":  # "要多大年龄以下" of a text that sets no age
+            unstated = self._unstated_in(best, [w for w in a.topic if w in CONDITION_MEASURES], a)
         if unstated:  # "公积金贷款利率是多少" answered by a passage on loan limits, in a text that never names a rate
             return self._not_stated(a, ranked, what=unstated)
         counted = a.extra.get("unit") not in (None, "元", "万元", "亿元")  # "最多能买几个", "支持多少个项目": a count, not a sum
@@ -701,11 +703,19 @@ class ClausePlanner:
             return ""
         if any(t.name != "overview" and t.ask.search(word) for t in self._types):
             return ""  # "目标是多少", "补贴是多少": what the kind of answer asks, worded many ways
+        return self._unstated_in(best, [word], a)
+
+    def _unstated_in(self, best: Scored, words: list[str], a: Analysis) -> str:
+        """The first of the words that the answering document never names, in any of its wordings ("" if none)."""
+        if not words:
+            return ""
         doc = self.catalog.get(best.clause.chunk.source)
         chunks = self.finder.chunks_of(best.clause.chunk.source)
         text = " ".join([doc.title if doc else "", *(c.text for c in chunks), *(h for c in chunks for h in c.section)])
-        forms = (word, *a.alternatives.get(word, ()))
-        return "" if any(f in text for f in forms) else word
+        for word in words:
+            if not any(f in text for f in (word, *a.alternatives.get(word, ()))):
+                return word
+        return ""
 
     def _sibling_headings(self, c: Clause) -> list[tuple[str, Chunk]]:
         """What a list question's answer names one by one: the numbered headings beside the one a clause stands

@@ -100,6 +100,7 @@ def cut(chunk: Chunk, rank: int, retrieval: float, *, named: bool = False, artic
 
 # what a condition question may ask of the applicant ("年龄", "学历"): bot/data/condition_measures.txt
 CONDITION_MEASURES = load_words(Path(__file__).parent / "data" / "condition_measures.txt")
+ANY_FIGURE = re.compile(r"\d|百分之[零一二三四五六七八九十百点]+|[一二三四五六七八九十百千两]+(?:万元|亿元|元|家|个|项)")
 INLINE_LEAD = re.compile(r"^(.{4,80}?[：:])\s*[（(]?[一二三四五六七八九十\d]{1,3}[)）、.．]")
 
 
@@ -378,7 +379,7 @@ class ClauseScorer:
                 has_cue = has_cue or counted
             if total_asked and TOTAL_GIVEN.search(c.text):  # the total, before the items that add up to it
                 s += 1.0
-            if a.kind in ("target", "overview") and re.search(r"\d", c.text):
+            if a.kind in ("target", "overview") and ANY_FIGURE.search(c.text):  # "百分之四以上" is a figure too
                 s += 0.8
             if a.kind == "overview" and money:  # an overview leads with what the policy gives or aims at
                 s += 0.6

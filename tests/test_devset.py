@@ -283,3 +283,13 @@ def test_the_condition_asked_is_the_clause_that_names_it(corpus_engine) -> None:
     assert a["found"] and "年龄" in a["answer"] and "第一条" not in a["answer"], a["answer"]
     b = engine.answer("上海科技进步条例规定科研经费占比多少", "sci1").to_json()
     assert b["found"] and "百分之四以上" in b["answer"], b["answer"]
+
+
+def test_two_versions_compared_on_a_figure_each_give_theirs(corpus_engine) -> None:
+    """ "2010年版和2024年版对研发经费占比的规定有什么不同": each version's share (百分之四 / 百分之二点五), not an
+    article that names the title's words; and the English words of the same ask (computing power = 智算)."""
+    engine, _ = corpus_engine
+    a = engine.answer("上海科技进步条例2010年版和2024年版对研发经费占比的规定有什么不同", "ver1").to_json()
+    assert "百分之四以上" in a["answer"] and "百分之二点五以上" in a["answer"], a["answer"]
+    b = engine.answer("How much can a software firm in Jiangbei get for using computing power?", "en1").to_json()
+    assert b["found"] and "200万元" in b["answer"] and "2 million yuan" in b["answer"], b["answer"]

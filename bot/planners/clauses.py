@@ -512,7 +512,10 @@ class ClausePlanner:
             return None
         if all(t in title for t in a.topic):  # "新版和旧版有什么区别": no provision named, each version's date of effect
             return self._version_dates(a, docs)
-        plain = replace(a, answer_type=self._overview)  # the topic in each version, not a clause on repeals
+        # the topic in each version, not a clause on repeals; the words of the title ("科技进步条例") name the
+        # document, not what is compared in it
+        own = tuple(w for w in a.topic if not any(f in title for f in (w, *a.alternatives.get(w, ()))))
+        plain = replace(a, answer_type=self._overview, topic=own or a.topic)
         claims = []
         for i, d in enumerate(docs[:2]):
             found = self.scorer.run(plain, self.finder.document(d))

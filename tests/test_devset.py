@@ -293,3 +293,10 @@ def test_two_versions_compared_on_a_figure_each_give_theirs(corpus_engine) -> No
     assert "百分之四以上" in a["answer"] and "百分之二点五以上" in a["answer"], a["answer"]
     b = engine.answer("How much can a software firm in Jiangbei get for using computing power?", "en1").to_json()
     assert b["found"] and "200万元" in b["answer"] and "2 million yuan" in b["answer"], b["answer"]
+
+
+def test_a_date_asked_is_the_passage_that_gives_one(corpus_engine) -> None:
+    """ "申请截止到哪天": "五、申请时间" / "申请时间：2025年8月11日至8月22日", not the notice's opening sentence."""
+    engine, _ = corpus_engine
+    a = engine.answer("天河人才公寓申请截止到哪天", "date1").to_json()
+    assert a["found"] and "8月22日" in a["answer"], a["answer"]

@@ -235,6 +235,10 @@ class ClausePlanner:
             # the passages found speak of the topic but not of what is asked (a date, a time limit):
             # the best documents may say it elsewhere
             ranked = read = self._whole_documents(a, ranked)
+        if t.name in CUE_DECIDES and not ranked[0].cue:
+            # "申请截止到哪天": the passage that says what is asked ("五、申请时间" / "…8月22日") before those on the topic
+            said = [s for s in ranked if s.cue and s.coverage >= WEAK_COVERAGE]
+            ranked = said + [s for s in ranked if s not in said]
         best = ranked[0]
         if not self._answers(a, best, read):
             return None

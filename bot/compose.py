@@ -128,6 +128,7 @@ class Composer:
                     citations.append(Citation(index[key], q.source, q.title, q.section, q.quote, list(q.span)))
                 marks.append(f"[{index[key]}]")
             text = claim.text.rstrip("。.；; ")
+            text = re.sub(r"[。．；;，,、]+([”\"」』])$", r"\1", text)  # “…体验”[1]。, never “…体验。”[1]。
             end = "." if lang == "en" else "。"
             parts.append(f"{text}{''.join(dict.fromkeys(marks))}{end}")
             kept += 1

@@ -71,6 +71,21 @@ def asked_status(question: str) -> frozenset[str]:
     return frozenset()
 
 
+# an item's heading alone, no figure and no clause of its own: "7．虚实交互新文旅。", "（二）数字业态升级行动"
+_NUMBERED = r"(?:\d{1,2}[.．、]|[（(][一二三四五六七八九十\d]{1,3}[）)]|[一二三四五六七八九十]{1,3}、)"
+HEADING_ONLY = re.compile(rf"^\s*{_NUMBERED}?[^\d。；，,：:]{{2,14}}。?$")
+ITEM_NO = re.compile(rf"^\s*{_NUMBERED}\s*")
+BODY_CHARS = 220  # a heading's line is quoted up to the sentence that passes this many characters
+
+
+def _cut_at_sentence(line: str, limit: int) -> str:
+    """``line`` up to the end of the sentence that reaches ``limit`` characters."""
+    if len(line) <= limit:
+        return line
+    stop = line.find("。", limit)
+    return line[: stop + 1] if stop >= 0 else line
+
+
 class FactPlanner:
     """Targets, scenario and technology passages, and lists of places, from the fact table."""
 
@@ -224,18 +239,40 @@ class FactPlanner:
 
         ranked = sorted(by_quote.values(), key=lambda x: -score(x))
         claims = []
-        for entry in ranked[:2]:
+        shown: set[str] = set()
+        for entry in ranked:
             e = entry["e"]
+            text = self._with_body(e["source"], e["quote"])
+            key = ITEM_NO.sub("", text)
+            if key in shown:  # one item retold by a report and said by the policy is shown once
+                continue
+            shown.add(key)
             quote = Quote(
                 e["source"],
                 self._short_policy(entry["row"].get("policy", "")) or self._doc(e["source"]).get("title", ""),
                 e.get("section") or "",
-                e["quote"],
+                text,
                 tuple(e.get("span") or (0, 0)),
             )
             lead = self._place(entry["row"].get("region"), route.lang)
-            claims.append(Claim(self.composer.render("quote", route.lang, lead=lead, quote=e["quote"]), [quote]))
+            claims.append(Claim(self.composer.render("quote", route.lang, lead=lead, quote=text), [quote]))
+            if len(claims) == 2:
+                break
         return Plan(claims, policy=ranked[0]["row"].get("policy", ""))
+
+    def _with_body(self, source: str, quote: str) -> str:
+        """A quote that is only an item's heading ("7．虚实交互新文旅。") with what its line goes on to say."""
+        if not HEADING_ONLY.match(quote):
+            return quote
+        for chunk in self.kb.chunks_of(source):
+            i = chunk.text.find(quote)
+            if i < 0:
+                continue
+            end = chunk.text.find("\n", i)
+            line = chunk.text[i : end if end >= 0 else len(chunk.text)].rstrip()
+            if len(line) > len(quote):
+                return _cut_at_sentence(line, BODY_CHARS)
+        return quote
 
     def _plan_list(self, route: Route) -> Plan:
         facts = self.kb.facts()

@@ -250,12 +250,17 @@ def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_eval_corpus(args: argparse.Namespace, settings: Settings) -> int:
     """Ingest a corpus folder as users would have it, then score its dev_questions.jsonl per kind."""
     from bot.devset import evaluate_dev, load_dev_cases, prepare_corpus
+    from knowledge.index import IngestReport
 
     corpus = Path(args.corpus)
     suffixes = tuple("." + s.strip(". ") for s in args.formats.split(",") if s.strip())
     kb = ready_knowledge_base(settings)
-    copies = prepare_corpus(corpus, settings.home / "corpus" / corpus.resolve().name, suffixes)
-    report = kb.ingest(copies, tqdm_progress)
+    if corpus.resolve() == Path(settings.seeds).resolve():  # questions on the seeds: the index already holds them
+        copies = sorted(p for p in corpus.iterdir() if p.suffix.lower() in suffixes)
+        report = IngestReport()
+    else:
+        copies = prepare_corpus(corpus, settings.home / "corpus" / corpus.resolve().name, suffixes)
+        report = kb.ingest(copies, tqdm_progress)
     for source, why in report.failed:
         print(f"not ingested: {source}: {why}", file=sys.stderr)
     names = [c.name for c in copies if str(c) not in {s for s, _ in report.failed}]

@@ -23,7 +23,7 @@ from typing import Any
 
 from bot.analysis import BOTH_VERSIONS, DOCUMENT_TYPES, Analysis, Analyzer, document_years
 from bot.answer import Answer
-from bot.compose import Claim, Composer
+from bot.compose import Claim, Composer, Quote
 from bot.coverage import Coverage, place_name
 from bot.planners import Plan, Planner
 from bot.sessions import SessionStore
@@ -117,6 +117,7 @@ class AnswerEngine:
             log.exception("answer pipeline failed for %r", text)
             a = self.analyzer.run(text, {})
             plan = Plan([], found=False, lead=self._refusal(a, "missing"))
+        plan = self._own_text(plan)
         slots = {**a.route.slots(), "answer_type": a.kind}
         answer = self.composer.compose(
             plan.claims,
@@ -168,6 +169,30 @@ class AnswerEngine:
         }
 
     # ---------- planning
+    def _own_text(self, plan: Plan) -> Plan:
+        """A passage quoted from a retelling (a report on many policies) is cited from the policy's own
+        document when that document holds the same words: the place, title and date shown are its own."""
+        if self.catalog is None or not plan.claims:
+            return plan
+        claims = []
+        for claim in plan.claims:
+            quotes = [self._from_own_document(q) for q in claim.quotes]
+            claims.append(replace(claim, quotes=quotes) if quotes != claim.quotes else claim)
+        return replace(plan, claims=claims)
+
+    def _from_own_document(self, q: Quote) -> Quote:
+        doc = self.catalog.get(q.source)
+        title = re.sub(r"[（(][^）)]*[）)]$", "", q.title or "")
+        if doc is None or not title or len(q.quote) < 8 or (doc.title or "").startswith(title):
+            return q  # no policy named, or the passage is already the policy's own text
+        for other in self.catalog.all():
+            if other.source == q.source or not other.title or not other.title.startswith(title):
+                continue
+            for chunk in self.kb.chunks_of(other.source):
+                if q.quote in chunk.text:
+                    return Quote(chunk.source, q.title, chunk.section_path, q.quote, tuple(chunk.span))
+        return q
+
     def _names_another_document(self, a: Analysis, state: dict[str, Any]) -> bool:
         """A question taken for a follow-up whose own words are the name of another document's subject
         ("郑洛新" of 《郑洛新国家自主创新示范区条例》), found in no title of the previous answer's places."""

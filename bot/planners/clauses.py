@@ -400,10 +400,10 @@ class ClausePlanner:
                 continue
             words = (kind, *a.alternatives.get(t, ()), *a.alternatives.get(kind, ()))
             if region:
-                hits = self.finder.kb.search(kind, region=region, k=5, fusion="bm25", inherit=True)  # lexical
-                texts = [h.chunk.text for h in hits]
+                hits = self.finder.kb.search(kind, region=region, k=10, fusion="bm25", inherit=True)  # lexical
+                texts = [f"{h.chunk.section_path}\n{h.chunk.text}" for h in hits]  # a heading names it too
             else:
-                texts = [c.text for c in self.finder.chunks_of(source)]
+                texts = [f"{c.section_path}\n{c.text}" for c in self.finder.chunks_of(source)]
             if not any(w in x for x in texts for w in words):
                 if whole or not after:
                     return t

@@ -404,7 +404,11 @@ class ClauseScorer:
                 names = self.gaz.names_in(c.text)
                 sure = bool(names)
                 names = self.gaz.most_specific(names or self.gaz.names_in(" ".join((*c.chunk.section[-2:], c.label))))
-                if any(r not in here and self.gaz.level(r) != "国家" for r in names):
+                # the policy the passage is part of, by its title ("武汉市…实施方案" retold in a report): surest of all
+                policy = [r for r in self.gaz.names_in(c.chunk.policy or "") if self.gaz.level(r) != "国家"]
+                if policy and not any(r in here for r in policy):
+                    sc.score -= 4.0
+                elif any(r not in here and self.gaz.level(r) != "国家" for r in names):
                     sc.score -= 2.0 if sure else 1.0
                 elif sure and a.region not in names and not any(self.gaz.contains(r, a.region) for r in names):
                     sc.score -= 1.0  # about a district of the place asked (宝山区 for 上海): the place's own text first

@@ -117,7 +117,7 @@ class AnswerEngine:
             log.exception("answer pipeline failed for %r", text)
             a = self.analyzer.run(text, {})
             plan = Plan([], found=False, lead=self._refusal(a, "missing"))
-        plan = self._own_text(plan)
+        plan = self._in_place(self._own_text(plan), a)
         slots = {**a.route.slots(), "answer_type": a.kind}
         answer = self.composer.compose(
             plan.claims,
@@ -179,6 +179,26 @@ class AnswerEngine:
             quotes = [self._from_own_document(q) for q in claim.quotes]
             claims.append(replace(claim, quotes=quotes) if quotes != claim.quotes else claim)
         return replace(plan, claims=claims)
+
+    def _in_place(self, plan: Plan, a: Analysis) -> Plan:
+        """Claims under a policy of another place than the one asked are dropped: a Wuhan measure is no answer
+        to a question about Shanghai. A policy of a place above or inside the one asked holds there."""
+        gaz = self.kb.gaz
+        asked = [r for r in a.route.regions if gaz.level(r) not in ("国家", "")]
+        if not asked or not plan.found or not plan.claims:
+            return plan
+        kept = []
+        for claim in plan.claims:
+            places = [p for q in claim.quotes for p in gaz.names_in(q.title or "") if gaz.level(p) not in ("国家", "")]
+            if places and not any(gaz.contains(p, r) or gaz.contains(r, p) for p in places for r in asked):
+                log.info("dropped a claim under %s for a question about %s", places, asked)
+                continue
+            kept.append(claim)
+        if len(kept) == len(plan.claims):
+            return plan
+        if not kept:
+            return Plan([], found=False, lead=self._refusal(a, "missing"))
+        return replace(plan, claims=kept)
 
     def _from_own_document(self, q: Quote) -> Quote:
         doc = self.catalog.get(q.source)
@@ -316,6 +336,7 @@ class AnswerEngine:
 
     def _sub(self, a: Analysis, text: str) -> Analysis:
         sub = self.analyzer.run(text, {"regions": a.route.regions})
+        sub = replace(sub, extra={**sub.extra, "dense_text": a.route.question})  # one embedding a message
         return replace(sub, answer_type=a.answer_type) if sub.kind == "overview" else sub
 
     def _each(self, a: Analysis, documents: list[str]) -> list[tuple[Analysis, str | None]]:

@@ -42,6 +42,8 @@ def answers(corpus: Path | None, cases: list[list[str]]) -> list[str]:
     for i, turns in enumerate(cases):
         for q in turns:
             a = engine.answer(q, f"st{i}").to_json()
+        for c in a["citations"]:  # each build copies the corpus under its own temporary home: the file is what counts
+            c["source"] = Path(c["source"]).name
         out.append(json.dumps({k: a[k] for k in ("answer", "found", "citations")}, ensure_ascii=False, sort_keys=True))
     return out
 

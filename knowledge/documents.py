@@ -247,6 +247,7 @@ def _not_a_title(s: str) -> bool:
 
 
 WRAPPED = re.compile(r"^(?:的|和|与|及|暨|之|、)")  # a line that goes on from the one above it
+WRAP_ENDS = ("的", "和", "与", "及", "暨", "关于", "、")  # a line that goes on into the one below it
 
 
 def wrapped_title(first: str, second: str) -> bool:
@@ -254,7 +255,16 @@ def wrapped_title(first: str, second: str) -> bool:
     "西宁市关于支持刚性和改善性住房需求" / "的若干措施"."""
     unclosed = second.count("》") > second.count("《") and first.count("《") > first.count("》")
     goes_on = bool(WRAPPED.match(second)) and not TITLE_END.search(first) and not first.endswith(("。", "：", ":"))
-    return unclosed or goes_on
+    # "苏州市进一步加快建设“人工智能+”城市的" / "若干措施（2026年版）", "杭州市加快建设人工智能创新高地" / "实施方案（2025年版）":
+    # a line that is only the kind of document ends the line above it
+    kind_only = TITLE_END.search(second) is not None and len(re.sub(r"[（(][^（）()]*[）)]", "", second)) <= 8
+    ends = (
+        (first.endswith(WRAP_ENDS) or kind_only)
+        and not TITLE_END.search(first)
+        and TITLE_END.search(second) is not None
+        and not first.endswith(("。", "：", ":", "；", "，"))
+    )
+    return unclosed or goes_on or ends
 
 
 def _text_title(lines: list[str]) -> str:
@@ -262,6 +272,8 @@ def _text_title(lines: list[str]) -> str:
     prev = ""
     for ln in lines[:15]:
         s, part = clean_title(ln), prev
+        if not s:
+            continue  # a blank line between a title's two lines keeps them one title
         prev = s
         if part and wrapped_title(part, s) and not _not_a_title(part) and len(part) + len(s) <= 80:
             s = part + s  # a title wrapped onto two lines: "…平稳健康" / "发展的若干政策措施》的通知"

@@ -33,13 +33,13 @@ PHRASES = {
         r"|自(?:印发|发布|公布|颁布|下发)之日起(?:施行|实施|执行|生效|实行)"
     ),
     "validity": re.compile(
-        r"有效期(?!内)[^。；]{1,40}|(?:实施|执行|政策)期限为?[^。；，,]{0,4}\d{4}\s*年[^。；，,]{0,30}"
+        r"有效期(?!内|届满|满后)[^。；]{1,40}|(?:实施|执行|政策)期限为?[^。；，,]{0,4}\d{4}\s*年[^。；，,]{0,30}"
         r"|暂定[一二三四五六七八九十两\d]{1,3}年|(?:执行|有效)至\d{4}年\d{1,2}月\d{1,2}日"
     ),
 }
 DATE = re.compile(r"(?:19|20)\d\d(?:\s*年(?:\s*\d{1,2}\s*月)?(?:\s*\d{1,2}\s*日)?)?")  # a date or a year: no figure
 ASKS = {t.name: t.ask for t in load_answer_types() if t.name in PHRASES}
-PUBLISHED = re.compile(r"^.{0,40}?关于(?:印发|发布|转发)《(.+)》的通知$")
+PUBLISHED = re.compile(r"^.{0,40}?关于(?:印发|发布|转发)《?(.+?)》?的通知$")
 # "新版和旧版…有什么变化": the versions side by side (answer_types.toml reads the rest of a version question)
 OLD_VERSION = re.compile(r"旧版|老版|原来|以前|修订前|old version|previous version|19\d\d|20[01]\d")
 # "装修补贴", "上市有奖励", "购房的补贴": a kind of support named just before the support word

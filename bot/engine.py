@@ -36,6 +36,7 @@ FOLLOW_UPS = tomllib.loads((Path(__file__).parent / "data" / "follow_ups.toml").
 BACK_TO_DOCUMENT = re.compile(FOLLOW_UPS["back_to_document"], re.I)  # "这个政策什么时候到期？"
 SAME_AGAIN = re.compile(FOLLOW_UPS["same_again"], re.I)  # "那北京的条例呢？"
 EACH = re.compile("|".join(map(re.escape, sorted(load_words(Path(__file__).parent / "data" / "compare_words.txt")))), re.I)
+DOCUMENT_FACTS = frozenset({"effective", "validity", "issued", "docnumber"})  # facts a document states once
 log = logging.getLogger(__name__)
 
 
@@ -244,6 +245,10 @@ class AnswerEngine:
     def _plan_message(self, text: str, a: Analysis, state: dict[str, Any]) -> Plan:
         """Compound questions ("最多能租几年？续租要提前多久？") get one plan per clause, joined."""
         clauses = self.analyzer.router.clauses(text)
+        facts_asked = [t for t in self.analyzer.types if t.name in DOCUMENT_FACTS and t.ask.search(text)]
+        if len(clauses) < 2 and len(facts_asked) >= 2 and a.kind in DOCUMENT_FACTS:
+            # "文号和印发日期是啥": two facts of one document in one clause, each answered
+            return self._joined([self._plan(replace(a, answer_type=t)) for t in facts_asked])
         if len(clauses) < 2 or a.route.intent in ("greeting", "out_of_scope", "compare"):
             return self._plan(a)
         if len(document_years(text)) >= 2 or BOTH_VERSIONS.search(text):
@@ -258,6 +263,11 @@ class AnswerEngine:
             if not sub.topic and a.topic:
                 sub = replace(sub, topic=a.topic, topic_text=a.topic_text, carried=True)
             plans.append(self._plan(sub))
+        return self._joined(plans)
+
+    @staticmethod
+    def _joined(plans: list[Plan]) -> Plan:
+        """The plans of a question's parts as one: the claims of those that answer, in order, once each."""
         answered = [p for p in plans if p.found and p.claims]
         if not answered:
             return plans[0]

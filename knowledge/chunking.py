@@ -135,6 +135,7 @@ def chunk_document(
     just_headed = False  # the line above was a heading
     attached: dict[str, str] = {}  # "附件2" → the title of the text attached under it
     in_list = False  # after "…不得举办下列企业：" the lines "（一）技术落后…的；" are its items, not headings
+    trailing: list[tuple[int, int]] = []  # heading-like lines since the last paragraph
     for line in text.split("\n"):
         a, b = pos, pos + len(line)
         pos = b + 1
@@ -157,10 +158,16 @@ def chunk_document(
                 continue
             section = [(lv, x) for lv, x in section if lv < level] + [(level, s)]
             just_headed = True
+            trailing.append((a, b))
             continue
         just_headed = False
+        trailing = []
         kind = "article" if ARTICLE.match(s) else "para"
         units.append((a, b, [x for _, x in section], kind))
+    # short lines after the last paragraph that read as headings head nothing: they are the document's closing
+    # lines ("公开方式：主动公开", "…办公室2025年8月5日印发") and are kept as text
+    under = [x for _, x in section if not any(x == text[a:b].strip() for a, b in trailing)]
+    units.extend((a, b, under, "para") for a, b in trailing)
 
     chunks: list[Chunk] = []
     buf: list[tuple[int, int]] = []

@@ -104,6 +104,8 @@ MONEY_IN = re.compile(r"\d[\d.]*\s*(?:万元|亿元|元|%)")
 MEASURE_ASKED = re.compile(r"([\u4e00-\u9fff]{2,8}?)(?:具体|大概|一般|大约|现在|目前)?(?:是|为)多少")
 NOT_KINDS = load_words(Path(__file__).parent.parent / "data" / "not_support_kinds.txt")
 FOUND_COVERAGE = 0.4
+ISSUE_VERBS = ("印发", "发布", "公布", "颁布", "通过")  # the act a date question names ("哪天印发的")
+KEY_SHARE = 0.4  # a word this share of the topic's weight that the place's documents never use: the answer is "not mentioned"
 WEAK_COVERAGE = 0.25
 WHOLE_BELOW = 0.6  # passages found that hold less of the topic than this: their documents are read whole
 NEAR_ONLY = {"amount", "target", "tier"}
@@ -184,7 +186,7 @@ class ClausePlanner:
         elsewhere = self._named_elsewhere(a, ranked[0])
         if elsewhere is not None:  # the document asked about says nothing of it: another place's rule is no answer
             return self._not_stated(replace(a, extra={**a.extra, "only": elsewhere}), [])
-        missing = self._unmentioned(a, region, ranked[0].clause.chunk.source)
+        missing = self._unmentioned(a, region, ranked[0].clause.chunk.source) or self._key_absent(a, region, ranked)
         if missing:  # "装修补贴": say which support no passage names, not every word of the question
             if region:
                 where = place_name(self.catalog.kb.gaz, region, a.lang)
@@ -219,7 +221,10 @@ class ClausePlanner:
             if t.name == "issued":  # the issuer the document names is as much an answer as its date
                 who = bool(WHO.search(a.route.question))  # "谁发布的": the line that names it as the issuer first
                 when = bool(WHEN.search(a.route.question))  # "哪天印发的": a date answers, the issuer's name does not
+                verb = next((v for v in ISSUE_VERBS if v in a.route.question), "")
                 for s in ranked:
+                    if when and verb and s.cue and re.search(rf"日\s*{verb}|{verb}(?:日期|时间)?[：:]?\s*\d{{4}}", s.clause.text):
+                        s.score += 1.5  # "2025年8月5日印发" answers "哪天印发的" before the date under the signature
                     doc = self.catalog.get(s.clause.chunk.source)
                     if doc and doc.issuer and doc.issuer in s.clause.text and (who or not when):
                         if not s.cue:
@@ -409,6 +414,37 @@ class ClausePlanner:
                     return t
                 return t + re.sub(r"^(?:有|的|给|方面)?(?:多少|什么|哪些|啥|没有)?", "", after.group(0)[len(t) :])
         return ""
+
+    def _key_absent(self, a: Analysis, region: str | None, ranked: list[Scored]) -> str:
+        """The question's weightiest word, when the documents of the place asked (or the best document) never use it.
+
+        "海珠区对律师事务所有什么扶持政策": 律师 is most of what is asked and no 海珠 text says it, so the
+        answer is that the documents do not mention it, not the nearest clause on 扶持政策.
+        """
+        if a.kind in DOCUMENT_TYPES or a.route.intent == "compare" or a.route.lang == "en" or a.carried:
+            return ""  # asked of a document as a whole, of several, through the English lexicon, or carried over
+        weights = self.scorer.weights(a)
+        total = sum(weights.values())
+        if not total or len(weights) < 2:
+            return ""
+        skip = set(a.extra.get("profile", ())) | set(a.extra.get("loose", ()))
+        titles = " ".join(d.title for d in map(self.catalog.get, self.catalog.named_in(a.route.question)) if d)
+        term, weight = max(weights.items(), key=lambda x: x[1])
+        if weight < KEY_SHARE * total or term in skip or term in titles or len(term) < 2:
+            return ""
+        if self.finder.kb.idf_or_none(term) is None or not self.finder.kb.tokenizer.known(term):
+            return ""  # a word no document uses may be a filler or a typo: only another document's word is a topic
+        words = (term, *a.alternatives.get(term, ()))
+        if len(term) >= 4:
+            words += (term[:2],) if self.finder.kb.tokenizer.known(term[:2]) else ()
+        if region:
+            hits = self.finder.kb.search(term, region=region, k=10, fusion="bm25", inherit=True)
+            texts = [f"{h.chunk.section_path}\n{h.chunk.text}" for h in hits]
+        else:
+            texts = [f"{c.section_path}\n{c.text}" for c in self.finder.chunks_of(ranked[0].clause.chunk.source)]
+        if any(w in x for x in texts for w in words):
+            return ""
+        return term
 
     def _answers(self, a: Analysis, best: Scored, ranked: list[Scored]) -> bool:
         if not a.topic:  # nothing asked but a kind of answer: only about a place or document the question names

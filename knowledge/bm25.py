@@ -23,6 +23,7 @@ class Tokenizer:
     def __init__(self, userdict: Path | None = None) -> None:
         self.userdict = userdict or DATA / "userdict.txt"
         self._jieba = None
+        self._not_nouns: frozenset[str] | None = None
 
     def warm_up(self) -> None:
         if self._jieba is None:
@@ -48,6 +49,24 @@ class Tokenizer:
         """A word of jieba's dictionary (or ours): "装修" is, a split fragment such as "后能" is not."""
         self.warm_up()
         return bool(self._jieba.FREQ.get(word))
+
+    def noun(self, word: str) -> bool | None:
+        """Whether jieba's own dictionary tags ``word`` as a noun ("律师", "门槛": True; "为了", "列为": False);
+        None for a word it does not hold ("营收"). The tags are read once, keeping only the words that are not nouns."""
+        if self._not_nouns is None:
+            import jieba
+
+            not_nouns: set[str] = set()
+            with jieba.get_dict_file() as fh:
+                for line in fh:
+                    parts = line.decode("utf-8").split()
+                    if len(parts) == 3 and not parts[2].startswith("n"):
+                        not_nouns.add(parts[0])
+            self._not_nouns = frozenset(not_nouns)
+        if word in self._not_nouns:
+            return False
+        self.warm_up()
+        return True if self._jieba.FREQ.get(word) else None
 
     def words(self, text: str) -> list[str]:
         """Whole words (jieba's precise mode, no sub-words), stop words and punctuation dropped."""

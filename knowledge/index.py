@@ -395,6 +395,7 @@ class KnowledgeBase:
     def warm_up(self) -> None:
         self.load()
         self.tokenizer.warm_up()
+        self.tokenizer.noun("预热")  # the dictionary's word classes, read once
         self.embedder.embed_query(["预热"])
 
     def facts(self) -> FactStore:

@@ -274,7 +274,9 @@ class ClausePlanner:
                 # or a sum under a heading that names what is asked ("（一）租金标准" / "富力大厦32.5元/平方米/月")
                 heading = " ".join((s.clause.label, *s.clause.chunk.section[-1:]))
                 headed = any(w in heading for w in asked) and MONEY_IN.search(text)
-                return bool(t.figure.search(text)) or any(g.search(text) for g in governs) or bool(headed)
+                # an item under an opening that names the support ("…给予奖励和报酬：" / "（一）…提取不低于百分之七十的比例")
+                opened = bool(s.clause.lead) and bool(t.figure.search(f"{s.clause.lead}{text}"))
+                return bool(t.figure.search(text)) or any(g.search(text) for g in governs) or bool(headed) or opened
 
             if not gives(best):  # "上市奖励多少": a passage with the sum, else say it is not stated
                 pool = self._whole_documents(a, ranked)
@@ -432,8 +434,10 @@ class ClausePlanner:
         term, weight = max(weights.items(), key=lambda x: x[1])
         if weight < KEY_SHARE * total or term in skip or term in titles or len(term) < 2:
             return ""
-        if self.finder.kb.idf_or_none(term) is None or not self.finder.kb.tokenizer.known(term):
-            return ""  # a word no document uses may be a filler or a typo: only another document's word is a topic
+        # a noun some document uses ("律师", "门槛"), or a word of the documents no dictionary holds ("营收");
+        # never a verb or particle ("为了", "提到", "列为") nor a word no document uses (a filler, a typo)
+        if self.finder.kb.idf_or_none(term) is None or self.finder.kb.tokenizer.noun(term) is False:
+            return ""
         words = (term, *a.alternatives.get(term, ()))
         if len(term) >= 4:
             words += (term[:2],) if self.finder.kb.tokenizer.known(term[:2]) else ()

@@ -49,7 +49,7 @@ def document_years(question: str) -> set[int]:
 # "新版什么时候施行，老版呢", "新旧两版": each version is asked, in one question
 BOTH_VERSIONS = re.compile(r"新旧|新老|两版|两个版本|前后两版|(?:旧|老|原)版.{0,15}新版|新版.{0,15}(?:旧|老|原)版")
 DOCUMENT_TYPES = frozenset({"effective", "validity", "issued", "docnumber", "version"})  # answer types asked of a document as a whole
-ASKED_UNIT = re.compile(r"(?:多少|几)\s*(项|家|个|名|人|条|所|类|套|亩|年|天|个月|亿元|万元|元)")
+ASKED_UNIT = re.compile(r"(?:多少|几)\s*(项|家|个|名|人|条|所|类|套|亩|年|天|个月|亿元|万元|元|款|张|档|批|件|台|次)")
 
 # A figure the asker states about themselves: "营收3亿", "投入800万", "600亩", "年薪30万元".
 OWN_FIGURE = re.compile(
@@ -265,6 +265,7 @@ class Analyzer:
             after = next((z for z in LOOSE_ZONES if text.startswith(z, b)), "")  # "余杭园区": the place's park, no topic
             text = text[:a] + " " + text[b + len(after) :]
         text = OWN_FIGURE.sub(" ", text)
+        text = ASKED_UNIT.sub(" ", text)  # "最多能奖几款": a count asked, no topic word
         text = re.sub(r"20\d\d\s*年?", " ", text)
         for t in self.types:  # words that only name the kind of answer asked for
             if t.drop is not None:

@@ -369,6 +369,8 @@ class ClauseScorer:
             money = len(MONEY.findall(c.text))
             if a.kind in ("amount", "tier"):
                 s += min(money, 3) * 0.6 if money else -1.5
+                if money and a.answer_type.figure is not None and a.answer_type.figure.search(c.text):
+                    s += 1.0  # a sum given ("给予一次性最高20万元奖励"), not only a threshold met ("销售总额不低于100万元")
             if a.kind == "tier" and money >= 2:
                 s += 1.0
             if a.route.year and str(a.route.year) in c.text:

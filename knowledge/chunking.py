@@ -216,7 +216,9 @@ def chunk_document(
             names = [by_title[c.policy].region]
         # a chunk that names no place is about the document's place, if the document has one or two;
         # a report's general chapter is about no place in particular
-        own = list(info.regions) if len(info.regions) <= 2 else []
+        # (a district's document placed in its district, city and province is about one place: the district)
+        specific = gaz.most_specific(list(info.regions))
+        own = specific if len(specific) <= 2 else []
         if names and own and all(gaz.level(n) == "国家" for n in names):
             # a local policy's "国家有关规定", "国内生产总值": still the document's place's rule
             names = [*(r for r in own if gaz.level(r) != "国家"), *names]

@@ -44,6 +44,7 @@ with open(Path(__file__).parent / "data" / "totals.toml", "rb") as _fh:
     _TOTALS = tomllib.load(_fh)
 TOTAL_ASK = re.compile(_TOTALS["ask"], re.I)  # "这批一共多少套？"
 TOTAL_GIVEN = re.compile(_TOTALS["given"])  # "本批次人才公寓共66套"
+CAP_ASKED = re.compile(r"上限|封顶|限制|限额|有没有限|\bcap\b|\blimit", re.I)
 CUE_DECIDES = {"date", "duration", "effective", "validity", "issued", "docnumber", "definition"}
 
 
@@ -327,6 +328,7 @@ class ClauseScorer:
         cue = a.answer_type.cue
         here = set(self.gaz.expand(a.region)) | set(self.gaz.ancestors(a.region)) if a.region else set()
         total_asked = bool(TOTAL_ASK.search(a.route.question))
+        cap_asked = bool(CAP_ASKED.search(a.route.question))  # "有上限吗": a limit answers as well as a sum given
         unit = a.extra.get("unit")
         unit_rx = re.compile(rf"[\d一二三四五六七八九十百千两]+\s*(?:多)?{re.escape(unit)}") if unit else None
         asked_measures = [w for w in a.topic if w in CONDITION_MEASURES]
@@ -369,7 +371,7 @@ class ClauseScorer:
             money = len(MONEY.findall(c.text))
             if a.kind in ("amount", "tier"):
                 s += min(money, 3) * 0.6 if money else -1.5
-                if money and a.answer_type.figure is not None and a.answer_type.figure.search(c.text):
+                if money and not cap_asked and a.answer_type.figure is not None and a.answer_type.figure.search(c.text):
                     s += 1.0  # a sum given ("给予一次性最高20万元奖励"), not only a threshold met ("销售总额不低于100万元")
             if a.kind == "tier" and money >= 2:
                 s += 1.0

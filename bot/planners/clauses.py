@@ -88,7 +88,7 @@ CATEGORY_LINE = re.compile(
     r"^(?:[（(]?[一二三四五六七八九十\d]+[)）、.．]\s*)?"  # its own number, if any
     r"([^：:，,。；;]{0,8}?[\dA-Za-z一二三四五六七八九十]+\s*(?:型|类|档|层次|级)[^：:，,。；;]{0,6})[：:](.{4,})$"
 )
-STILL_VALID = re.compile(r"还有效|还适用|还能用|还执行|还在执行|还实行|失效|作废|废止|过期|still valid|still in force")
+STILL_VALID = re.compile(r"还有效|还适用|还能用|还管用|还算数|还生效|还执行|还在执行|还实行|失效|作废|废止|过期|still valid|still in force")
 LIST_ASKED = re.compile(r"哪些|哪几|都有什么|有什么|都有啥|有啥|列一下|列出|列举|what (?:are|documents|materials)|which", re.I)
 # a question on a cap ("有上限吗", "最多能招多少人") and a limit word before the figure it caps
 LIMIT_ASKED = re.compile(r"上限|封顶|最多|限制|限额|不超过|cap\b|limit|at most", re.I)

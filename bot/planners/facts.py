@@ -43,6 +43,13 @@ def bigrams(text: str) -> set[str]:
 
 # "哪些技术", "什么场景", "which technologies": a question that asks for the items themselves
 # a list of technologies or scenarios asked for ("有哪些场景", "what technologies"), not "what share of GDP"
+# e.g. "上海有哪些元宇宙应用场景", "重点突破什么关键技术", "技术方向有哪些", "which technologies"
+ASKS_ITEMS = re.compile(
+    r"(?:哪些|哪几|什么|啥|哪个|哪类)[^，,。？?；;]{0,10}(?:技术|场景|应用|领域|方向|赛道|产业)"
+    r"|(?:技术|场景|应用|领域|方向|赛道)[^，,。？?；;]{0,6}(?:哪些|哪几|什么|啥|包括|有哪)"
+    r"|which|what",
+    re.I,
+)
 ASKS_WHICH = re.compile(r"哪些|哪几|什么|啥|哪个|哪里|在哪|which|what (?:\w+ )?(?:technolog|scenario|application|field|area)", re.I)
 
 
@@ -115,7 +122,9 @@ class FactPlanner:
         if ARTICLE_NAMED.search(a.route.question):  # "第三十七条讲的啥": that article, not a list of technologies
             return False
         if intent in ("scenario", "technology"):  # "支持哪些技术研发": a list of them, whatever words ask it
-            asks = bool(ASKS_WHICH.search(a.route.question)) or a.carried  # "那东城呢？" after "上海有哪些场景？"
+            # the question word asks for the technologies or scenarios themselves, not for something of firms that
+            # use them ("对新技术新业态的…企业，在监管上有啥特别安排" asks a rule, not a list of technologies)
+            asks = bool(ASKS_WHICH.search(a.route.question) and ASKS_ITEMS.search(a.route.question)) or a.carried
             return a.kind in ("overview", "list", "target", "amount", "condition") and asks
         if intent == "list":
             return bool(ACROSS_PLACES.search(a.route.question))

@@ -186,7 +186,7 @@ class ClausePlanner:
         elsewhere = self._named_elsewhere(a, ranked[0])
         if elsewhere is not None:  # the document asked about says nothing of it: another place's rule is no answer
             return self._not_stated(replace(a, extra={**a.extra, "only": elsewhere}), [])
-        missing = self._unmentioned(a, region, ranked[0].clause.chunk.source) or self._key_absent(a, region, ranked)
+        missing = self._key_absent(a, region, ranked) or self._unmentioned(a, region, ranked[0].clause.chunk.source)
         if missing:  # "装修补贴": say which support no passage names, not every word of the question
             if region:
                 where = place_name(self.catalog.kb.gaz, region, a.lang)

@@ -314,6 +314,10 @@ QUESTION_WORDS = re.compile(
 YEAR = re.compile(r"(?<![\d.])(20[0-9]{2})(?![\d.])(?!\s*(?:万|亿|元|%|个|家|项|名|人|条|多))")
 
 
+# words that make a part of a message a question of its own ("啥时候施行？以前那个还管用吗？", "是不是免租？水电要不要自己出？")
+ASKING_WORDS = "多少|几|哪|什么|啥|咋|怎么|吗|多久|多长|是不是|要不要|能不能|有没有|可不可以"
+
+
 @dataclass
 class Route:
     """What the question asks and about what."""
@@ -536,8 +540,8 @@ class Router:
     @staticmethod
     def clauses(question: str) -> list[str]:
         """The separate questions in one message: "要建几个园区？集聚多少企业" → two clauses."""
-        parts = [p.strip() for p in re.split(r"[？?；;]|，(?=[^，]*(?:多少|几|哪|什么|怎么|吗|多久|多长))", question) if p.strip()]
-        asking = [p for p in parts if re.search(r"多少|几|哪|什么|怎么|吗|如何|呢|多久|多长|how|what|which|when", p, re.I)]
+        parts = [p.strip() for p in re.split(rf"[？?；;]|，(?=[^，]*(?:{ASKING_WORDS}))", question) if p.strip()]
+        asking = [p for p in parts if re.search(rf"{ASKING_WORDS}|如何|呢|how|what|which|when", p, re.I)]
         return asking if len(asking) >= 2 else [question]
 
     def _english_metric(self, q: str) -> str:

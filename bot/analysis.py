@@ -52,6 +52,11 @@ DOCUMENT_TYPES = frozenset({"effective", "validity", "issued", "docnumber", "ver
 ASKED_UNIT = re.compile(r"(?:多少|几)\s*(项|家|个|名|人|条|所|类|套|亩|年|天|个月|亿元|万元|元|款|张|档|批|件|台|次)")
 
 # A figure the asker states about themselves: "营收3亿", "投入800万", "600亩", "年薪30万元".
+# a number with its classifier: "一场", "1.2万张", "两个", "30多家"
+COUNTED = re.compile(
+    r"(?<![\d.A-Za-z])(?:\d+(?:\.\d+)?|[一二两三四五六七八九十百千几]+)\s*多?\s*(?:万|千|百)?\s*"
+    r"(?:张|场|次|个|件|份|批|位|名|人|家|台|套|间|辆|款)"
+)
 OWN_FIGURE = re.compile(
     r"(?<![\d.])(\d+(?:\.\d+)?|[一二三四五六七八九十两百千]+)(亿元|万元|千元|亿|万|千|元|亩|平方米|平米|㎡|人|名|家|台|套|%)"
 )
@@ -264,6 +269,7 @@ class Analyzer:
         for a, b, _name in places:
             after = next((z for z in LOOSE_ZONES if text.startswith(z, b)), "")  # "余杭园区": the place's park, no topic
             text = text[:a] + " " + text[b + len(after) :]
+        text = COUNTED.sub(" ", text)  # "办一场演唱会", "卖了1.2万张票": the asker's counts, no topic words
         text = OWN_FIGURE.sub(" ", text)
         text = ASKED_UNIT.sub(" ", text)  # "最多能奖几款": a count asked, no topic word
         text = re.sub(r"20\d\d\s*年?", " ", text)

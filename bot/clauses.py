@@ -305,8 +305,9 @@ class ClauseScorer:
             return 0.0
         got = 0.0
         alternatives = alternatives or {}
+        low = text.lower() if text.isascii() is False and re.search(r"[A-Z]", text) else text  # "4a" is met by "4A 级"
         for t, w in weights.items():
-            if t in text:
+            if t in text or t in low:
                 got += w
             elif any(x in text for x in alternatives.get(t, ())):  # the policy's wording for it, a looser match
                 # an abbreviation's full form ("管委会" = 管理委员会: its characters in order) is the same word

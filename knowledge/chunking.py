@@ -222,6 +222,10 @@ def chunk_document(
         if names and own and all(gaz.level(n) == "国家" for n in names):
             # a local policy's "国家有关规定", "国内生产总值": still the document's place's rule
             names = [*(r for r in own if gaz.level(r) != "国家"), *names]
+        if names and own and all(any(gaz.contains(n, o) for o in own) for n in names):
+            # a district's text naming only the places above it ("助力广州加快建设…" in a 黄埔区 notice) is still
+            # about the district: it keeps its own place beside them
+            names = list(dict.fromkeys([*own, *names]))
         c.regions = names or own
         key = hashlib.sha1(f"{source}\n{c.text}".encode()).hexdigest()[:12]
         seen[key] = seen.get(key, 0) + 1

@@ -19,7 +19,7 @@ import cn2an
 
 from bot.analysis import BOTH_VERSIONS, CHANGED, DOCUMENT_TYPES, WHEN, WHO, Analysis, document_years, load_answer_types
 from bot.clauses import CONDITION_MEASURES, CUE_DECIDES, ITEM_NUMBER, Clause, ClauseFinder, ClauseScorer, Scored, cut
-from bot.compose import Claim, Composer, Quote
+from bot.compose import Claim, Composer, Quote, supported
 from bot.coverage import place_name
 from bot.english import figures_in_english
 from bot.planners import DocumentCatalog, Plan
@@ -439,11 +439,15 @@ class ClausePlanner:
         if self.finder.kb.idf_or_none(term) is None or self.finder.kb.tokenizer.noun(term) is False:
             return ""
         words = (term, *a.alternatives.get(term, ()))
+        if re.search(r"[a-z]", term):  # the tokenizer lowers Latin letters: "4a" is written "4A"
+            words += (term.upper(),)
         if len(term) >= 4:
             words += (term[:2],) if self.finder.kb.tokenizer.known(term[:2]) else ()
-        if region:
-            hits = self.finder.kb.search(term, region=region, k=10, fusion="bm25", inherit=True)
-            texts = [f"{h.chunk.section_path}\n{h.chunk.text}" for h in hits]
+        if region:  # every passage holding it verbatim (the keyword index's postings), of a document placed there
+            kb = self.finder.kb
+            if any(self.catalog.placed_near(c.source, [region]) for w in words for c in kb.containing(w)):
+                return ""
+            texts = [f"{h.chunk.section_path}" for h in kb.search(term, region=region, k=10, fusion="bm25", inherit=True)]
         else:
             texts = [f"{c.section_path}\n{c.text}" for c in self.finder.chunks_of(ranked[0].clause.chunk.source)]
         if any(w in x for x in texts for w in words):
@@ -633,7 +637,7 @@ class ClausePlanner:
             shown = PUBLISHED.sub(r"\1", title)  # "关于印发《X》的通知" is shown as X
             if re.search(r"\d", shown):  # a year in a title is shown in the citation, not repeated as an uncited figure
                 shown = re.sub(r"[（(][^）)]*\d[^）)]*[）)]", "", shown)
-            cited = all(n in c.text for n in re.findall(r"\d+", shown))  # a number in the lead must be in the quote
+            cited = supported(shown, [c.text])  # a number in the lead must be in the quote, as the composer reads it
             name = f"《{shown}》" if shown and cited else self._place_of(c, a.lang)
             doc = self.catalog.get(c.chunk.source)
             if name and not name.startswith("《") and doc and any(r in name for r in doc.regions):

@@ -445,7 +445,7 @@ class ClausePlanner:
             words += (term[:2],) if self.finder.kb.tokenizer.known(term[:2]) else ()
         if region:  # every passage holding it verbatim (the keyword index's postings), of a document placed there
             kb = self.finder.kb
-            if any(self.catalog.placed_near(c.source, [region]) for w in words for c in kb.containing(w)):
+            if any(self._about(c, region) for w in words for c in kb.containing(w)):
                 return ""
             texts = [f"{h.chunk.section_path}" for h in kb.search(term, region=region, k=10, fusion="bm25", inherit=True)]
         else:
@@ -453,6 +453,14 @@ class ClausePlanner:
         if any(w in x for x in texts for w in words):
             return ""
         return term
+
+    def _about(self, chunk: Chunk, region: str) -> bool:
+        """Whether a passage is about ``region``: by the places it names, else by its document's place."""
+        gaz = self.finder.kb.gaz
+        places = [r for r in chunk.regions if gaz.level(r) != "国家"]
+        if places:
+            return any(gaz.contains(r, region) or gaz.contains(region, r) for r in places)
+        return self.catalog.placed_near(chunk.source, [region])
 
     def _answers(self, a: Analysis, best: Scored, ranked: list[Scored]) -> bool:
         if not a.topic:  # nothing asked but a kind of answer: only about a place or document the question names

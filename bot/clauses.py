@@ -96,7 +96,8 @@ def cut(chunk: Chunk, rank: int, retrieval: float, *, named: bool = False, artic
         if len(_CUT_CACHE) >= 20000:
             _CUT_CACHE.clear()
         base = _CUT_CACHE[key] = _cut(chunk, article)
-    return [replace(c, rank=rank, retrieval=retrieval, named=named) for c in base]
+    # the constructor, not dataclasses.replace: this runs for every clause of every passage read
+    return [Clause(c.text, c.chunk, rank, retrieval, c.label, c.article, c.position, named, c.lead) for c in base]
 
 
 # what a condition question may ask of the applicant ("年龄", "学历"): bot/data/condition_measures.txt

@@ -102,7 +102,7 @@ class AnswerEngine:
         state = self.sessions.get(session)
         try:
             with self._lock:
-                self.kb.load()  # one look at CURRENT per question: an ingest by another process shows at once
+                self.kb.load(recheck=True)  # one look at CURRENT per question: an ingest by another process shows at once
                 a = self.analyzer.run(text, state)
                 if a.route.followup and self._names_another_document(a, state):
                     a = self.analyzer.run(text, {})  # a new subject, not more of the last one

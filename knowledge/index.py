@@ -37,6 +37,7 @@ log = logging.getLogger(__name__)
 
 SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm", ".text"}
 COLLECTION = "policy_chunks"
+RECHECK_S = 0.05  # within one question CURRENT is looked at again only after this many seconds
 FACTS = "facts.sqlite"
 SCHEMA_VERSION = 1
 
@@ -182,6 +183,7 @@ class KnowledgeBase:
         self.processor = Processor(self.gaz, load_catalogue(catalogue), max_bytes)
         self._loaded: str | None = None
         self._marker: tuple[Any, Path | None] = (None, None)  # (CURRENT's stat, the generation it names)
+        self._checked = 0.0  # when CURRENT was last looked at (time.monotonic)
         self._chunks: list[Chunk] = []
         self._titles: dict[str, str] = {}
         self._bm25: BM25 | None = None
@@ -324,7 +326,13 @@ class KnowledgeBase:
         return self.ingest([seeds], progress)
 
     # ---------- loading ----------
-    def load(self) -> None:
+    def load(self, recheck: bool = False) -> None:
+        """Load the live generation if it is not the one in memory; ``recheck`` looks at CURRENT whatever the time
+        (each question does: an ingest by another process shows at once)."""
+        now = time.monotonic()
+        if not recheck and self._loaded is not None and now - self._checked < RECHECK_S:
+            return  # the many look-ups of one question share one look at CURRENT
+        self._checked = now
         live = self.current()
         if live is None:
             raise IndexUnavailable("no index yet: run `policybot ingest seeds/` first")

@@ -126,6 +126,7 @@ class ClausePlanner:
         coverage_line: Callable[[str], str] | None = None,
     ) -> None:
         self.coverage_line = coverage_line  # what the documents cover, for a refusal
+        self._categories: dict[tuple[str | None, str], list[tuple[int, Clause, re.Match[str]]]] = {}
         self._types = load_answer_types()
         self._overview = next(t for t in self._types if t.name == "overview")
         self.finder = finder
@@ -697,19 +698,32 @@ class ClausePlanner:
         profile = a.extra.get("profile", ()) or tuple(w for w in a.topic if w not in c.text)
         if not profile:
             return None
-        chunks = self.finder.chunks_of(c.chunk.source)
         best: tuple[float, int, Clause] | None = None
-        for ch in chunks:
-            if ch.ordinal > c.chunk.ordinal:
+        for ordinal, line, m in self._category_lines(c.chunk.source):
+            if ordinal > c.chunk.ordinal:
                 break
-            for line in cut(ch, 0, 0.0):
-                m = CATEGORY_LINE.match(line.text.rstrip("。；;"))
-                if not m or m.group(1).strip() not in c.text:
-                    continue
-                held = sum(self.scorer.kb.idf(w) for w in profile if w in m.group(2) or (len(w) >= 3 and w[:2] in m.group(2)))
-                if held and (best is None or (held, ch.ordinal) >= best[:2]):
-                    best = (held, ch.ordinal, line)
+            if m.group(1).strip() not in c.text:
+                continue
+            held = sum(self.scorer.kb.idf(w) for w in profile if w in m.group(2) or (len(w) >= 3 and w[:2] in m.group(2)))
+            if held and (best is None or (held, ordinal) >= best[:2]):
+                best = (held, ordinal, line)
         return best[2] if best else None
+
+    def _category_lines(self, source: str) -> list[tuple[int, Clause, re.Match[str]]]:
+        """A document's lines of a table of categories, in order, read once per index generation."""
+        key = (self.finder.kb.generation, source)
+        found = self._categories.get(key)
+        if found is None:
+            found = []
+            for ch in self.finder.chunks_of(source):
+                for line in cut(ch, 0, 0.0):
+                    m = CATEGORY_LINE.match(line.text.rstrip("。；;"))
+                    if m:
+                        found.append((ch.ordinal, line, m))
+            if len(self._categories) > 512:
+                self._categories.clear()
+            self._categories[key] = found
+        return found
 
     def _quote(self, c: Clause) -> Quote:
         return Quote(c.chunk.source, self.catalog.title_for(c.chunk), c.chunk.section_path, c.text, tuple(c.chunk.span))

@@ -409,7 +409,10 @@ class AnswerEngine:
     def _refusal(self, a: Analysis, reason: str, region: str = "") -> str:
         profile = a.extra.get("profile", ())  # "没有提到租房补贴", not the asker's own "大专、毕业"
         words = sorted((t for t in a.topic if t not in profile), key=lambda t: a.topic_text.find(t) if t in a.topic_text else 99)
-        words = [t for t in words if not any(t != o and t in o for o in words)][:4]  # "人才公寓", not also "人才"
+        words = [t for t in words if not any(t != o and t in o for o in words)]  # "人才公寓", not also "人才"
+        # only whole words are named: not a fragment the tokenizer left ("社局" of 人社局, "那篇") nor a verb ("提到")
+        tok = self.kb.tokenizer
+        words = [t for t in words if a.route.lang == "en" or (tok.known(t) and tok.noun(t) is not False)][:3]
         what = re.sub(r"[\d.]+", "", "、".join(words) or a.route.category or "")[:30]  # never echo a number nobody cited
         return self.composer.render(
             "out_of_scope",

@@ -148,7 +148,9 @@ def chunk_document(
         level = heading_level(s)
         # "（一）技术落后…的；" after "…下列企业：" is an item; "一、降低…首付款比例" (no stop) after "…明确如下：" a heading
         item = level in (2, 3) and (s.endswith(("；", ";")) or (in_list and s[-1] in TERMINAL_END + "的"))
-        in_list = s.endswith(("：", ":")) or (item and not s.endswith("。"))
+        # the list stays open over items that do not read as headings ("（四）化妆品新原料注册证（复印件）；"), so its
+        # last item ("（五）行业首创论证报告。") is an item too, not a heading that heads nothing
+        in_list = s.endswith(("：", ":")) or (item and not s.endswith("。")) or (in_list and s.endswith(("；", ";")))
         if level and not item:
             top = section[-1] if section and just_headed else None
             if top and level == 4 and ATTACHMENT.match(top[1]) and OWN_TITLE.search(s):

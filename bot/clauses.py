@@ -306,7 +306,7 @@ class ClauseScorer:
             return 0.0
         got = 0.0
         alternatives = alternatives or {}
-        low = text.lower() if text.isascii() is False and re.search(r"[A-Z]", text) else text  # "4a" is met by "4A 级"
+        low = text.lower()  # the tokenizer lowers Latin letters: "4a" is met by "4A 级"
         for t, w in weights.items():
             if t in text or t in low:
                 got += w

@@ -5,6 +5,7 @@ Every front end calls this and renders the result. One pipeline, wired in ``bot.
     analysis (``bot.analysis``: one frozen Analysis — places, answer type, topic, own figures)
     → refusals that need no search (greeting, off-topic, a place no document covers)
     → planners in order (``bot.planners``: fact table first where it fits, then clauses)
+    → attribution (``bot.attribution``: a retold passage cited from its own policy, claims of other places dropped)
     → composition with verification (``bot.compose``: every number in a cited quote)
     → a calibrated refusal when no planner answers.
 """
@@ -23,7 +24,8 @@ from typing import Any
 
 from bot.analysis import BOTH_VERSIONS, DOCUMENT_TYPES, Analysis, Analyzer, document_years
 from bot.answer import Answer
-from bot.compose import Claim, Composer, Quote
+from bot.attribution import Attribution
+from bot.compose import Claim, Composer
 from bot.coverage import Coverage, place_name
 from bot.planners import Plan, Planner
 from bot.sessions import SessionStore
@@ -36,7 +38,7 @@ FOLLOW_UPS = tomllib.loads((Path(__file__).parent / "data" / "follow_ups.toml").
 BACK_TO_DOCUMENT = re.compile(FOLLOW_UPS["back_to_document"], re.I)  # "这个政策什么时候到期？"
 SAME_AGAIN = re.compile(FOLLOW_UPS["same_again"], re.I)  # "那北京的条例呢？"
 EACH = re.compile("|".join(map(re.escape, sorted(load_words(Path(__file__).parent / "data" / "compare_words.txt")))), re.I)
-DOCUMENT_FACTS = frozenset({"effective", "validity", "issued", "docnumber"})  # facts a document states once
+DOCUMENT_FACTS = DOCUMENT_TYPES - {"version"}  # facts a document states once ("文号和印发日期" asks two)
 log = logging.getLogger(__name__)
 
 
@@ -55,6 +57,7 @@ class AnswerEngine:
         max_question_chars: int = 500,
         rephraser: Any = None,
         catalog: Any = None,
+        attribution: Attribution | None = None,
     ) -> None:
         if max_question_chars < 10:
             raise ValueError(f"max_question_chars must be at least 10, not {max_question_chars}")
@@ -69,6 +72,7 @@ class AnswerEngine:
         self.max_chars = max_question_chars
         self.rephraser = rephraser
         self.catalog = catalog  # the documents a question names by title (``DocumentCatalog``), for comparisons
+        self.attribution = attribution  # verification: each claim under its own passage's policy and place
         self._lock = threading.RLock()
 
     # ---------- lifecycle
@@ -110,6 +114,10 @@ class AnswerEngine:
                     a = replace(a, extra={**a.extra, "source": state["source"]})
                 a = self._follow_document(a, state)
                 plan = self._plan_message(text, a, state)
+                if self.attribution is not None:
+                    plan = self.attribution.run(plan, a.route.regions)
+                    if not plan.found and not plan.claims and not plan.lead:  # every claim was of another place
+                        plan = replace(plan, lead=self._refusal(a, "missing"))
         except KnowledgeError as exc:
             log.error("answer failed for %r: %s", text, exc)
             a = self.analyzer.run(text, {})
@@ -118,7 +126,6 @@ class AnswerEngine:
             log.exception("answer pipeline failed for %r", text)
             a = self.analyzer.run(text, {})
             plan = Plan([], found=False, lead=self._refusal(a, "missing"))
-        plan = self._in_place(self._own_text(plan), a)
         slots = {**a.route.slots(), "answer_type": a.kind}
         answer = self.composer.compose(
             plan.claims,
@@ -170,50 +177,6 @@ class AnswerEngine:
         }
 
     # ---------- planning
-    def _own_text(self, plan: Plan) -> Plan:
-        """A passage quoted from a retelling (a report on many policies) is cited from the policy's own
-        document when that document holds the same words: the place, title and date shown are its own."""
-        if self.catalog is None or not plan.claims:
-            return plan
-        claims = []
-        for claim in plan.claims:
-            quotes = [self._from_own_document(q) for q in claim.quotes]
-            claims.append(replace(claim, quotes=quotes) if quotes != claim.quotes else claim)
-        return replace(plan, claims=claims)
-
-    def _in_place(self, plan: Plan, a: Analysis) -> Plan:
-        """Claims under a policy of another place than the one asked are dropped: a Wuhan measure is no answer
-        to a question about Shanghai. A policy of a place above or inside the one asked holds there."""
-        gaz = self.kb.gaz
-        asked = [r for r in a.route.regions if gaz.level(r) not in ("国家", "")]
-        if not asked or not plan.found or not plan.claims:
-            return plan
-        kept = []
-        for claim in plan.claims:
-            places = [p for q in claim.quotes for p in gaz.names_in(q.title or "") if gaz.level(p) not in ("国家", "")]
-            if places and not any(gaz.contains(p, r) or gaz.contains(r, p) for p in places for r in asked):
-                log.info("dropped a claim under %s for a question about %s", places, asked)
-                continue
-            kept.append(claim)
-        if len(kept) == len(plan.claims):
-            return plan
-        if not kept:
-            return Plan([], found=False, lead=self._refusal(a, "missing"))
-        return replace(plan, claims=kept)
-
-    def _from_own_document(self, q: Quote) -> Quote:
-        doc = self.catalog.get(q.source)
-        title = re.sub(r"[（(][^）)]*[）)]$", "", q.title or "")
-        if doc is None or not title or len(q.quote) < 8 or (doc.title or "").startswith(title):
-            return q  # no policy named, or the passage is already the policy's own text
-        for other in self.catalog.all():
-            if other.source == q.source or not other.title or not other.title.startswith(title):
-                continue
-            for chunk in self.kb.chunks_of(other.source):
-                if q.quote in chunk.text:
-                    return Quote(chunk.source, q.title, chunk.section_path, q.quote, tuple(chunk.span))
-        return q
-
     def _names_another_document(self, a: Analysis, state: dict[str, Any]) -> bool:
         """A question taken for a follow-up whose own words are the name of another document's subject
         ("郑洛新" of 《郑洛新国家自主创新示范区条例》), found in no title of the previous answer's places."""

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from bot.analysis import Analyzer
+from bot.attribution import Attribution
 from bot.clauses import ClauseFinder, ClauseScorer
 from bot.compose import Composer
 from bot.coverage import Coverage, load_zones
@@ -80,6 +81,7 @@ def build_engine(settings: Settings, *, warm: bool = True) -> AnswerEngine:
         max_question_chars=settings.max_question_chars,
         rephraser=rephraser,
         catalog=catalog,
+        attribution=Attribution(kb, catalog),
     )
     if warm:
         engine.warm_up()

@@ -182,7 +182,6 @@ class KnowledgeBase:
         self.candidates = candidates
         self.processor = Processor(self.gaz, load_catalogue(catalogue), max_bytes)
         self._loaded: str | None = None
-        self._marker: tuple[Any, Path | None] = (None, None)  # (CURRENT's stat, the generation it names)
         self._checked = 0.0  # when CURRENT was last looked at (time.monotonic)
         self._chunks: list[Chunk] = []
         self._titles: dict[str, str] = {}
@@ -198,17 +197,10 @@ class KnowledgeBase:
     # ---------- generations ----------
     def current(self) -> Path | None:
         marker = self.dir / "CURRENT"
-        try:
-            st = marker.stat()
-        except FileNotFoundError:
+        if not marker.exists():
             return None
-        # the marker is replaced whole (os.replace) at each switch: the same inode and time are the same generation,
-        # so the many look-ups of one question cost a stat, not a read
-        key = (st.st_ino, st.st_mtime_ns, st.st_size)
-        if self._marker[0] != key:
-            self._marker = (key, self.dir / marker.read_text().strip())
-        gen = self._marker[1]
-        return gen if gen is not None and (gen / "kb.sqlite").exists() else None
+        gen = self.dir / marker.read_text().strip()
+        return gen if (gen / "kb.sqlite").exists() else None
 
     def exists(self) -> bool:
         return self.current() is not None

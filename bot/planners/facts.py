@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.analysis import WHEN, WHO, Analysis
+from bot.clauses import ITEM_NUMBER
 from bot.compose import Claim, Composer, Quote
 from bot.coverage import Coverage, place_name
 from bot.figures import figure_text
@@ -79,9 +80,7 @@ def asked_status(question: str) -> frozenset[str]:
 
 
 # an item's heading alone, no figure and no clause of its own: "7．虚实交互新文旅。", "（二）数字业态升级行动"
-_NUMBERED = r"(?:\d{1,2}[.．、]|[（(][一二三四五六七八九十\d]{1,3}[）)]|[一二三四五六七八九十]{1,3}、)"
-HEADING_ONLY = re.compile(rf"^\s*{_NUMBERED}?[^\d。；，,：:]{{2,14}}。?$")
-ITEM_NO = re.compile(rf"^\s*{_NUMBERED}\s*")
+HEADING_ONLY = re.compile(ITEM_NUMBER.pattern + r"?[^\d。；，,：:]{2,14}。?$")
 BODY_CHARS = 220  # a heading's line is quoted up to the sentence that passes this many characters
 
 
@@ -252,7 +251,7 @@ class FactPlanner:
         for entry in ranked:
             e = entry["e"]
             text = self._with_body(e["source"], e["quote"])
-            key = ITEM_NO.sub("", text)
+            key = ITEM_NUMBER.sub("", text).strip()
             if key in shown:  # one item retold by a report and said by the policy is shown once
                 continue
             shown.add(key)

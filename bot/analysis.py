@@ -166,6 +166,7 @@ class Analyzer:
         self.types = types or load_answer_types()
         self.by_name = {t.name: t for t in self.types}
         self.stop = load_words(DATA / "question_words.txt") | load_words(DATA / "compare_words.txt")
+        self.single = load_words(DATA / "single_nouns.txt")  # "哪些券": 券 is the topic, met by "算力券"
 
     def warm_up(self) -> None:
         if self.lexicon is not None:
@@ -312,7 +313,7 @@ class Analyzer:
         out: list[str] = []
         for w in words:
             w = w.strip()
-            if len(w) < 2:
+            if len(w) < 2 and w not in self.single:
                 continue
             if w in self.stop or self.router.gaz.canonical(w) or re.fullmatch(r"[\d.]+|[a-z]{1,2}", w):
                 continue

@@ -45,6 +45,12 @@ with open(Path(__file__).parent / "data" / "totals.toml", "rb") as _fh:
 TOTAL_ASK = re.compile(_TOTALS["ask"], re.I)  # "这批一共多少套？"
 TOTAL_GIVEN = re.compile(_TOTALS["given"])  # "本批次人才公寓共66套"
 CAP_ASKED = re.compile(r"上限|封顶|限制|限额|有没有限|\bcap\b|\blimit", re.I)
+# a document's statement of purpose ("为落实…，积极营造…环境，特制订本办法。", "为规范…管理工作，制定本细则"):
+# it answers why the policy was made, nothing of what it gives, requires or aims at
+PURPOSE = re.compile(
+    r"^为[^。]{2,200}?(?:(?:特|现)?(?:制定|制订|出台)本|现(?:就|将)[^。]{0,30}(?:提出|通知)|结合[^。]{0,20}实际|先行设立|特制定|特制订)"
+)
+PURPOSE_ASKED = re.compile(r"目的|为什么|为何|宗旨|初衷|依据|根据什么|why|purpose", re.I)
 CUE_DECIDES = {"date", "duration", "effective", "validity", "issued", "docnumber", "definition"}
 
 
@@ -330,6 +336,7 @@ class ClauseScorer:
         cue = a.answer_type.cue
         here = set(self.gaz.expand(a.region)) | set(self.gaz.ancestors(a.region)) if a.region else set()
         total_asked = bool(TOTAL_ASK.search(a.route.question))
+        purpose_asked = bool(PURPOSE_ASKED.search(a.route.question))
         cap_asked = bool(CAP_ASKED.search(a.route.question))  # "有上限吗": a limit answers as well as a sum given
         unit = a.extra.get("unit")
         unit_rx = re.compile(rf"[\d一二三四五六七八九十百千两]+\s*(?:多)?{re.escape(unit)}") if unit else None
@@ -397,6 +404,8 @@ class ClauseScorer:
             elif a.kind not in DOCUMENT_TYPES and (DOC_NO.fullmatch(c.text.strip("。 ")) or DATE_LINE.match(c.text.strip("。 "))):
                 s -= 2.0  # its number ("渝府办发〔2025〕42号") or date on a line alone: of the document, no measure
 
+            if not purpose_asked and PURPOSE.match(c.text):
+                s -= 2.5
             if c.text.endswith(("：", ":")):  # a list's opening whose items did not come with it answers nothing
                 s -= 1.5
             out.append(Scored(c, s, ctx, has_cue, {"cov": cov, "ctx": ctx}))

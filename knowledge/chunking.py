@@ -67,8 +67,13 @@ FIGURE_IN_LINE = re.compile(r"\d+(?:\.\d+)?\s*(?:万元|亿元|元|%|％|万|亿
 
 def sentence_item(line: str) -> bool:
     """A numbered line that says something (a clause break, a figure, or a long sentence), not a section name."""
-    body = H_SUB.sub("", H_SECTION.sub("", line, count=1), count=1)
-    return bool(re.search(r"[，,；;]", body) or FIGURE_IN_LINE.search(body) or (body.endswith("。") and len(body) > 25))
+    body = H_SUB.sub("", H_SECTION.sub("", line, count=1), count=1).strip()
+    if FIGURE_IN_LINE.search(body) or (body.endswith("。") and len(body) > 25):
+        return True
+    if re.search(r"[，,；;]", body):
+        # "（一）升级基础设施，探索运营新模式": two short phrases with no stop after them are a heading
+        return not (len(body) <= 30 and body[-1] not in "。；;，,：:！？!?")
+    return False
 
 
 def heading_level(line: str) -> int:

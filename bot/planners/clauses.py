@@ -99,6 +99,7 @@ LIMIT_FIGURE = (
 # a sentence that goes on with the one before it, and a bound the two may share (for definitions)
 CONTINUES = re.compile(r"^(?:前款|上述|前述|其中|但|但是|超过|不满|除)")
 BOUND = re.compile(r"[\d一二三四五六七八九十百]+(?:周岁|岁|年|个月|万元|亿元|%)")
+HEAD_NUMBER = re.compile(r"^\s*(?:[一二三四五六七八九十百]+、|[（(][一二三四五六七八九十百\d]+[）)]|\d{1,2}[.．、]|第[一二三四五六七八九十百]+[章节部分])\s*")
 UNDER_HEADING = 10  # a heading's items shown whole up to this many
 MONEY_IN = re.compile(r"\d[\d.]*\s*(?:万元|亿元|元|%)")
 MEASURE_ASKED = re.compile(r"([\u4e00-\u9fff]{2,8}?)(?:具体|大概|一般|大约|现在|目前)?(?:是|为)多少")
@@ -352,10 +353,13 @@ class ClausePlanner:
         if t.name in ("list", "condition") and LIST_ASKED.search(a.route.question):
             picks = self._under_heading(a, best) or picks  # "基本材料要准备哪些": every item under "（一）基本材料"
         claims = [self.claim(a, s, direct=i == 0) for i, s in enumerate(picks)]
-        heads = self._sibling_headings(best.clause) if t.name == "list" else []
+        parts = self._parts_named(a, best.clause.chunk.source) if t.name == "list" else []
+        if parts:  # "建设内容有哪几大块": the headings under "二、建设内容" are the answer, no passage of one of them
+            claims = []
+        heads = parts or (self._sibling_headings(best.clause) if t.name == "list" else [])
         words = [w for term in a.topic for w in (term, *a.alternatives.get(term, ())) if len(w) >= 2]
         parent = " ".join(heads[0][1].section[:-1]) if heads else ""
-        if heads and not any(w in parent for w in words):
+        if heads and not parts and not any(w in parent for w in words):
             # the headings are the answer when the question is about what they stand under, or about what
             # they all share ("哪几类人有优惠": "一、对多孩家庭的优惠", "二、对高层次人才的优惠", …)
             heads = heads if all(any(w in h for w in words) for h, _ in heads) else []
@@ -822,6 +826,30 @@ class ClausePlanner:
         start = numbers[0] if numbers and numbers[0] and parent and style is not None else 1
         if numbers != list(range(start, start + len(numbers))):
             return []
+        return list(found.items()) if 2 <= len(found) <= 12 else []
+
+    def _parts_named(self, a: Analysis, source: str) -> list[tuple[str, Chunk]]:
+        """The headings right under a heading the question names ("建设内容有哪几大块" → under "二、建设内容":
+        "（一）升级基础设施…", "（二）聚焦行业应用…"), in document order, each with its first passage; none
+        unless there are 2 to 12 of them."""
+        question = a.route.question
+        chunks = self.finder.chunks_of(source)
+        title = self.catalog.title_for(chunks[0]) if chunks else ""
+        prefix: tuple[str, ...] | None = None
+        for ch in chunks:
+            for i, h in enumerate(ch.section):
+                name = HEAD_NUMBER.sub("", h).strip("。 ")
+                if 3 <= len(name) <= 12 and name in question and name not in title:
+                    prefix = tuple(ch.section[: i + 1])
+                    break
+            if prefix:
+                break
+        if prefix is None:
+            return []
+        found: dict[str, Chunk] = {}
+        for ch in chunks:
+            if tuple(ch.section[: len(prefix)]) == prefix and len(ch.section) > len(prefix):
+                found.setdefault(ch.section[len(prefix)], ch)
         return list(found.items()) if 2 <= len(found) <= 12 else []
 
     def _under_heading(self, a: Analysis, best: Scored) -> list[Scored]:

@@ -196,7 +196,12 @@ class Analyzer:
             carried = True
             if answer_type.name in ("overview", "list", "date") and not re.search(r"哪些|什么时候|which|when", q.lower()):
                 answer_type = self.by_name.get(state["answer_type"], answer_type)
-        elif route.followup and answer_type.name == "overview" and state.get("answer_type") in DOCUMENT_TYPES:
+        elif (
+            route.followup
+            and answer_type.name == "overview"
+            and state.get("answer_type") in DOCUMENT_TYPES
+            and re.search(r"呢\s*[？?]?\s*$", q)
+        ):
             # "焦作条例啥时候施行的？" / "潍坊会展那个条例呢？": another document, the same question of it
             answer_type = self.by_name.get(state["answer_type"], answer_type)
         unit = ASKED_UNIT.search(q)
@@ -226,6 +231,12 @@ class Analyzer:
         profile = self._profile(q, terms)
         if profile:
             extra["profile"] = profile  # the asker's situation ("大专毕业在…企业上班"), not what is asked
+        last = state.get("last") or {}
+        if route.followup and last.get("found") and route.regions == state.get("regions", route.regions):
+            # "那两项能叠加吗？" after 第二条's first sentence: the rest of the passage just quoted is nearest
+            extra["after"] = tuple(
+                (c["source"], tuple(c["span"]), c["quote"]) for c in last.get("citations", [])[:3] if len(c.get("span", ())) == 2
+            )
         if carried and own:
             extra["own"] = own  # "那研发呢？" after "房租补贴多少？": the new word is what is asked now
         return Analysis(route, answer_type, terms, figures, topic_text, carried, extra, alternatives)

@@ -37,7 +37,10 @@ RUN_IN = re.compile(
     r"(?![对在为凡本各经按])(?![^。]*给予)[^\d。；，,：:]{2,10}。$"
 )
 # an article's own title, its first sentence: up to 20 characters, no figure or clause break ("鼓励企业挂牌上市。")
-ARTICLE_TITLE = re.compile(r"^(?![对在为凡本各经按])(?![^。]*给予)[^\d。；，,：:]{2,20}。$")
+# (not a rule in few words: "助保贷业务贷款期限最长不超过三年。" says a limit)
+ARTICLE_TITLE = re.compile(
+    r"^(?![对在为凡本各经按])(?![^。]*(?:给予|不超过|不得|应当|最长|最高|最多|不低于|不少于|以上|以下))[^\d。；，,：:]{2,20}。$"
+)
 MONEY = re.compile(r"\d[\d.,]*\s*(?:万元|亿元|千元|元|%|美元)|[一二三四五六七八九十百千两]+(?:万元|亿元)|百分之[一二三四五六七八九十百点]+")
 LONG = 260
 with open(Path(__file__).parent / "data" / "totals.toml", "rb") as _fh:
@@ -51,7 +54,7 @@ PURPOSE = re.compile(
     r"^为[^。]{2,200}?(?:(?:特|现)?(?:制定|制订|出台)本|现(?:就|将)[^。]{0,30}(?:提出|通知)|结合[^。]{0,20}实际|先行设立|特制定|特制订)"
 )
 PURPOSE_ASKED = re.compile(r"目的|为什么|为何|宗旨|初衷|依据|根据什么|why|purpose", re.I)
-CUE_DECIDES = {"date", "duration", "effective", "validity", "issued", "docnumber", "definition"}
+CUE_DECIDES = {"stacking", "date", "duration", "effective", "validity", "issued", "docnumber", "definition"}
 
 
 @dataclass(frozen=True)
@@ -235,6 +238,12 @@ class ClauseFinder:
         out: list[Clause] = []
         for rank, hit in enumerate(hits):
             out.extend(cut(hit.chunk, rank, max(0.0, hit.score / top), named=hit.chunk.source in named, article=self.opens_in(hit.chunk)))
+        got = {h.chunk.id for h in hits}
+        for src, span, _quote in a.extra.get("after", ()):  # a follow-up: the passages the last answer quoted, and the rest of them
+            for ch in self.kb.chunks_of(src):
+                if ch.id not in got and ch.span[0] < span[1] and span[0] < ch.span[1]:
+                    got.add(ch.id)
+                    out.extend(cut(ch, 5, 0.5, article=self.opens_in(ch)))
         if keep is not None or only:  # a named document's article that retrieval ranked low ("…条例2010年版对研发经费…")
             for src in named[:2]:
                 out.extend(self.document(src, rank=3, named=True, keep=keep))
@@ -341,6 +350,7 @@ class ClauseScorer:
         unit = a.extra.get("unit")
         unit_rx = re.compile(rf"[\d一二三四五六七八九十百千两]+\s*(?:多)?{re.escape(unit)}") if unit else None
         asked_measures = [w for w in a.topic if w in CONDITION_MEASURES]
+        after = a.extra.get("after", ())  # a follow-up: the passages the last answer quoted
         out: list[Scored] = []
         seen: set[tuple[str, str]] = set()
         for c in clauses:
@@ -355,9 +365,12 @@ class ClauseScorer:
             )
             alts = a.alternatives
             full = a.extra.get("full_forms", {})  # "自贸区" named by a title's 自由贸易试验区
-            named = {t: w for t, w in weights.items() if (t in context or full.get(t, "\0") in context) and t not in c.text}
+            # an official Q&A's answer ("答：需要具备以下基本条件：…") is read with the question it answers
+            asked = c.chunk.section[-1] if c.chunk.section and c.chunk.section[-1].endswith(("？", "?")) else ""
+            text = f"{asked}\n{c.text}" if asked else c.text
+            named = {t: w for t, w in weights.items() if (t in context or full.get(t, "\0") in context) and t not in text}
             rest = {t: w for t, w in weights.items() if t not in named}
-            cov = self.coverage(c.text, rest, alts, equal) if rest else (1.0 if named else 0.0)
+            cov = self.coverage(text, rest, alts, equal) if rest else (1.0 if named else 0.0)
             total = sum(weights.values()) or 1.0
             ctx = (sum(named.values()) + cov * sum(rest.values())) / total
             has_cue = bool(cue and cue.search(c.text))
@@ -404,6 +417,11 @@ class ClauseScorer:
             elif a.kind not in DOCUMENT_TYPES and (DOC_NO.fullmatch(c.text.strip("。 ")) or DATE_LINE.match(c.text.strip("。 "))):
                 s -= 2.0  # its number ("渝府办发〔2025〕42号") or date on a line alone: of the document, no measure
 
+            if after and any(
+                src == c.chunk.source and sp[0] < c.chunk.span[1] and c.chunk.span[0] < sp[1] and c.text not in quote
+                for src, sp, quote in after
+            ):
+                s += 2.0  # the rest of the passage the last answer quoted goes on with it
             if not purpose_asked and PURPOSE.match(c.text):
                 s -= 2.5
             if c.text.endswith(("：", ":")):  # a list's opening whose items did not come with it answers nothing

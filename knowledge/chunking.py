@@ -65,6 +65,10 @@ DATE_OR_NUMBER_LINE = re.compile(rf"^[（(]?\s*(?:\d{{4}}\s*年\s*\d{{1,2}}\s*�
 FIGURE_IN_LINE = re.compile(r"\d+(?:\.\d+)?\s*(?:万元|亿元|元|%|％|万|亿)")
 
 
+# a numbered question on a line of its own, or one marked 问: the heading of an official Q&A's answer
+FAQ_QUESTION = re.compile(r"^(?:\d{1,2}[.．、]\s*|问[：:]\s*)[^。\n]{4,80}[？?]$")
+
+
 def sentence_item(line: str) -> bool:
     """A numbered line that says something (a clause break, a figure, or a long sentence), not a section name."""
     body = H_SUB.sub("", H_SECTION.sub("", line, count=1), count=1).strip()
@@ -94,6 +98,8 @@ def heading_level(line: str) -> int:
     label_value = re.match(r"^[^：:]{1,12}[：:]\s*\S*\d", s) or re.match(
         r"^(?:发布|印发|发文|颁布|成文|施行)(?:单位|日期|时间|字号)[：:]\s*\S", s
     )
+    if FAQ_QUESTION.match(s):
+        return 4  # "2.申请2025年度积分制入户需要具备哪些基本条件？": an official Q&A's question heads its answer
     if DATE_OR_NUMBER_LINE.match(s):
         return 0  # "(2023年2月8日)", "内政发〔2024〕6号" under a title: what the document says of itself, not a heading
     if len(s) <= 30 and s[-1] not in TERMINAL_END and not label_value:

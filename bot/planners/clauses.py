@@ -234,7 +234,10 @@ class ClausePlanner:
                         if who and ISSUED_BY.search(s.clause.text):
                             s.score += 2.5
                 ranked.sort(key=lambda x: -x.score)
-            with_cue = [s for s in ranked if s.cue and (s.coverage >= WEAK_COVERAGE or not a.topic or t.name in DOCUMENT_TYPES)]
+            # whether two supports combine is said once for the document ("按就高不重复原则"), whatever the words
+            # of the asker's situation: any passage that says it answers
+            loose = t.name in DOCUMENT_TYPES or t.name == "stacking"
+            with_cue = [s for s in ranked if s.cue and (s.coverage >= WEAK_COVERAGE or not a.topic or loose)]
             if not with_cue:
                 return self._not_stated(a, ranked)
             read, ranked = ranked, with_cue

@@ -53,6 +53,7 @@ CAP_ASKED = re.compile(r"上限|封顶|限制|限额|有没有限|\bcap\b|\blimi
 PURPOSE = re.compile(
     r"^为[^。]{2,200}?(?:(?:特|现)?(?:制定|制订|出台)本|现(?:就|将)[^。]{0,30}(?:提出|通知)|结合[^。]{0,20}实际|先行设立|特制定|特制订)"
 )
+EXTREME = re.compile(r"最长|最短|最多|最少|最高|最低|上限")
 PURPOSE_ASKED = re.compile(r"目的|为什么|为何|宗旨|初衷|依据|根据什么|why|purpose", re.I)
 CUE_DECIDES = {"stacking", "date", "duration", "effective", "validity", "issued", "docnumber", "definition"}
 
@@ -213,7 +214,9 @@ class ClauseFinder:
     def query_text(self, a: Analysis) -> str:
         if a.carried or a.route.lang == "en":
             same = [x for t in a.extra.get("equal", ()) for x in a.alternatives.get(t, ())]  # every rendering of an English phrase
-            return " ".join([a.topic_text, *a.route.regions, *a.topic, *same]).strip() or a.route.question
+            # a follow-up's own words say what is asked of the topic carried ("最长能领多久" of 失业金)
+            own = a.route.question if a.carried and a.route.lang != "en" else ""
+            return " ".join([a.topic_text, own, *a.route.regions, *a.topic, *same]).strip() or a.route.question
         return a.route.question
 
     def run(self, a: Analysis, region: str | None, keep: Callable[[Clause], bool] | None = None) -> list[Clause]:
@@ -351,6 +354,7 @@ class ClauseScorer:
         unit_rx = re.compile(rf"[\d一二三四五六七八九十百千两]+\s*(?:多)?{re.escape(unit)}") if unit else None
         asked_measures = [w for w in a.topic if w in CONDITION_MEASURES]
         after = a.extra.get("after", ())  # a follow-up: the passages the last answer quoted
+        extremes = EXTREME.findall(a.route.question)  # "最长能领多久": "领取期限最长为二十四个月" says the bound asked
         out: list[Scored] = []
         seen: set[tuple[str, str]] = set()
         for c in clauses:
@@ -422,6 +426,8 @@ class ClauseScorer:
                 for src, sp, quote in after
             ):
                 s += 2.0  # the rest of the passage the last answer quoted goes on with it
+            if extremes and any(x in c.text for x in extremes):
+                s += 0.8
             if not purpose_asked and PURPOSE.match(c.text):
                 s -= 2.5
             if c.text.endswith(("：", ":")):  # a list's opening whose items did not come with it answers nothing

@@ -6,7 +6,7 @@ import logging
 import math
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 DATA = Path(__file__).parent / "data"
@@ -24,6 +24,7 @@ class Tokenizer:
         self.userdict = userdict or DATA / "userdict.txt"
         self._jieba = None
         self._not_nouns: frozenset[str] | None = None
+        self._pending: list[str] = []  # words to add once jieba is loaded
 
     def warm_up(self) -> None:
         if self._jieba is None:
@@ -35,6 +36,20 @@ class Tokenizer:
             if self.userdict.exists():
                 tk.load_userdict(str(self.userdict))
             self._jieba = tk
+        if self._pending:
+            self._add_pending()
+
+    def add_words(self, words: Iterable[str]) -> None:
+        """Words the documents define for themselves ("助保贷") or the glossary knows ("失业金"): cut whole from now on."""
+        self._pending.extend(w for w in words if w)
+        if self._jieba is not None:
+            self._add_pending()
+
+    def _add_pending(self) -> None:
+        for w in self._pending:
+            if not self._jieba.FREQ.get(w):
+                self._jieba.add_word(w)
+        self._pending.clear()
 
     def tokens(self, text: str) -> list[str]:
         self.warm_up()

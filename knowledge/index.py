@@ -16,6 +16,7 @@ import hashlib
 import json
 import logging
 import os
+import re
 import shutil
 import sqlite3
 import time
@@ -32,6 +33,7 @@ from knowledge.factstore import FactStore
 from knowledge.normalize import CleanDoc, clean, decode
 from knowledge.query import QueryExpander
 from knowledge.regions import Gazetteer, Region
+from knowledge.terms import defined_terms
 
 log = logging.getLogger(__name__)
 
@@ -94,6 +96,7 @@ class Processed:
     policies: list[Policy]
     chunks: list[Chunk]
     learned: list[Region] = field(default_factory=list)
+    terms: list[str] = field(default_factory=list)  # its own short names and defined terms ("助保贷")
 
 
 def source_name(path: Path, root: Path | None) -> str:
@@ -149,7 +152,8 @@ class Processor:
         chunks = chunk_document(source, doc, info, policies, self.gaz)
         if not chunks:
             raise BadDocument("no text to index after cleaning")
-        return Processed(source, path, hashlib.sha256(data).hexdigest(), doc, info, policies, chunks, learned)
+        terms = defined_terms(doc.text)
+        return Processed(source, path, hashlib.sha256(data).hexdigest(), doc, info, policies, chunks, learned, terms)
 
 
 class KnowledgeBase:
@@ -178,6 +182,8 @@ class KnowledgeBase:
         self.gaz = (gazetteer or Gazetteer.default()).copy()  # extended with places learned from the documents
         self.tokenizer = tokenizer or Tokenizer()
         self.expander = expander or QueryExpander(self.gaz)
+        # the glossary's everyday words ("失业金", "高企") are words, not the pieces jieba cuts them into
+        self.tokenizer.add_words(w for w in self.expander.synonyms if re.fullmatch(r"[\u4e00-\u9fff]{2,8}", w))
         self.fusion = fusion
         self.candidates = candidates
         self.processor = Processor(self.gaz, load_catalogue(catalogue), max_bytes)
@@ -281,6 +287,7 @@ class KnowledgeBase:
                     coll.delete(where={"source": p.source})
                     db.execute("DELETE FROM chunks WHERE source = ?", (p.source,))
                     db.execute("DELETE FROM policies WHERE source = ?", (p.source,))
+                    db.execute("DELETE FROM terms WHERE source = ?", (p.source,))
                     report.updated.append(p.source)
                 else:
                     report.added.append(p.source)
@@ -364,15 +371,21 @@ class KnowledgeBase:
         self._loaded = live.name
 
     def _learned_regions(self, gen: Path) -> None:
-        """Teach this knowledge base's gazetteer the places its documents named."""
+        """Teach this knowledge base's gazetteer the places its documents named, and its tokenizer the words
+        they define for themselves."""
         db = sqlite3.connect(f"file:{gen / 'kb.sqlite'}?mode=ro", uri=True)
         try:
             rows = db.execute("SELECT name, level, parent, aliases FROM regions").fetchall()
+            try:
+                words = [w for (w,) in db.execute("SELECT DISTINCT word FROM terms ORDER BY word")]
+            except sqlite3.OperationalError:  # a generation built before documents' terms were kept
+                words = []
         except sqlite3.OperationalError:
-            rows = []
+            rows, words = [], []
         finally:
             db.close()
         self.gaz.add([Region(n, lv, parent, tuple(json.loads(a))) for n, lv, parent, a in rows])
+        self.tokenizer.add_words(words)
 
     def idf(self, term: str) -> float:
         """A term's rarity in the index (BM25 idf); a term no chunk holds counts half the rarest.
@@ -664,6 +677,7 @@ def _schema(db: sqlite3.Connection) -> None:
             span_start INTEGER, span_end INTEGER, section TEXT, policy TEXT, regions TEXT, tokens TEXT);
         CREATE INDEX IF NOT EXISTS chunks_source ON chunks(source);
         CREATE TABLE IF NOT EXISTS regions (name TEXT PRIMARY KEY, level TEXT, parent TEXT, aliases TEXT, source TEXT);
+        CREATE TABLE IF NOT EXISTS terms (word TEXT, source TEXT, PRIMARY KEY (word, source));
         CREATE TABLE IF NOT EXISTS policies (
             source TEXT, title TEXT, issuer TEXT, date TEXT, region TEXT, status TEXT, period TEXT,
             start INTEGER, end_ INTEGER, evidence TEXT, records TEXT);
@@ -674,6 +688,8 @@ def _schema(db: sqlite3.Connection) -> None:
 
 def _store_document(db: sqlite3.Connection, p: Processed, tokenizer: Tokenizer) -> None:
     t = p.doc.tracked
+    tokenizer.add_words(p.terms)  # "助保贷" stays one token in its passages and in questions
+    db.executemany("INSERT OR IGNORE INTO terms VALUES (?,?)", [(w, p.source) for w in p.terms])
     db.execute(
         "INSERT OR REPLACE INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?,datetime('now'))",
         (

@@ -99,7 +99,9 @@ LIMIT_FIGURE = (
 # a sentence that goes on with the one before it, and a bound the two may share (for definitions)
 CONTINUES = re.compile(r"^(?:前款|上述|前述|其中|但|但是|超过|不满|除)")
 BOUND = re.compile(r"[\d一二三四五六七八九十百]+(?:周岁|岁|年|个月|万元|亿元|%)")
-HEAD_NUMBER = re.compile(r"^\s*(?:[一二三四五六七八九十百]+、|[（(][一二三四五六七八九十百\d]+[）)]|\d{1,2}[.．、]|第[一二三四五六七八九十百]+[章节部分])\s*")
+HEAD_NUMBER = re.compile(  # a heading's number: "二、", "（一）", "1.", "第三章"
+    r"^\s*(?:[一二三四五六七八九十百]+、|[（(][一二三四五六七八九十百\d]+[）)]|\d{1,2}[.．、]|第[一二三四五六七八九十百]+[章节部分])\s*"
+)
 UNDER_HEADING = 10  # a heading's items shown whole up to this many
 MONEY_IN = re.compile(r"\d[\d.]*\s*(?:万元|亿元|元|%)")
 MEASURE_ASKED = re.compile(r"([\u4e00-\u9fff]{2,8}?)(?:具体|大概|一般|大约|现在|目前)?(?:是|为)多少")

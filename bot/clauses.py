@@ -426,6 +426,8 @@ class ClauseScorer:
                 for src, sp, quote in after
             ):
                 s += 2.0  # the rest of the passage the last answer quoted goes on with it
+            if asked and a.kind != "overview" and a.answer_type.ask.search(asked.lower()):
+                s += 2.5  # the official question asks what the user asks ("…需要具备哪些基本条件？")
             if extremes and any(x in c.text for x in extremes):
                 s += 0.8
             if not purpose_asked and PURPOSE.match(c.text):

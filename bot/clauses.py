@@ -55,7 +55,7 @@ PURPOSE = re.compile(
 )
 EXTREME = re.compile(r"最长|最短|最多|最少|最高|最低|上限")
 PURPOSE_ASKED = re.compile(r"目的|为什么|为何|宗旨|初衷|依据|根据什么|why|purpose", re.I)
-CUE_DECIDES = {"stacking", "date", "duration", "effective", "validity", "issued", "docnumber", "definition"}
+CUE_DECIDES = {"agency", "stacking", "date", "duration", "effective", "validity", "issued", "docnumber", "definition"}
 
 
 @dataclass(frozen=True)

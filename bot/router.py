@@ -315,7 +315,7 @@ YEAR = re.compile(r"(?<![\d.])(20[0-9]{2})(?![\d.])(?!\s*(?:万|亿|元|%|个|�
 
 
 # words that make a part of a message a question of its own ("啥时候施行？以前那个还管用吗？", "是不是免租？水电要不要自己出？")
-ASKING_WORDS = "多少|几|哪|什么|啥|咋|怎么|吗|多久|多长|是不是|要不要|能不能|有没有|可不可以"
+ASKING_WORDS = "多少|几|哪|什么|啥|咋|怎么|吗|多久|多长|谁|是不是|要不要|能不能|有没有|可不可以"
 
 
 @dataclass

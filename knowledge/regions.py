@@ -377,12 +377,7 @@ class Gazetteer:
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _JOINERS = "的和与跟及、，,？?呢吗有在对"
 _LEADS = "的和与跟及、，。；：在对去到从给问查看于是请说了吧呢吗就也还像和或比把让"
-_FOLLOWS = (
-    *ZONE_AFTER,
-    *"的有在对和与跟及或呢吗县区市是这那又也还都、，。；：？",
-    *"元宇宙 政府 政策 出台 发布 印发 关于 地区 当地 今年 明年 去年 现在 目前 最近".split(),
-    *"怎么 如何 哪 什么 补贴 扶持 支持 产业 目标 规划 经济 数字".split(),
-)
+_FOLLOWS = (*ZONE_AFTER, *"的有在对和与跟及或呢吗县区市是这那又也还都、，。；：？")
 
 
 _STREET = "路街道巷弄桥苑广场"  # a short name before 路/街/广场… names a road or a square, not the district
@@ -392,7 +387,7 @@ def _bare_in_question(text: str, i: int, j: int) -> bool:
     """A county's bare short name text[i:j] in a question, not the middle of other words ("产业和政策" is not 和政县)."""
     before = text[i - 1] if i else " "
     ok_before = not _CJK.match(before) or before in _LEADS
-    ok_after = j == len(text) or not _CJK.match(text[j]) or text.startswith(_FOLLOWS, j)
+    ok_after = j == len(text) or not _CJK.match(text[j]) or text.startswith(_FOLLOWS, j) or text.startswith(_followers(), j)
     # a question that opens with a place names it ("静安专项资金…"); the stop list keeps 和平发展 out
     return ok_before and (ok_after or (i == 0 and text[j] not in _STREET))
 
@@ -422,6 +417,12 @@ def load_stopwords(path: Path = DATA / "region_stopwords.txt") -> frozenset[str]
 
 
 @lru_cache(maxsize=1)
+@lru_cache(maxsize=1)
+def _followers() -> tuple[str, ...]:
+    """Words after which a county's bare short name in a question is read as the place (data file, read once)."""
+    return tuple(sorted(load_stopwords(DATA / "place_followers.txt")))
+
+
 def _short_name_words() -> frozenset[str]:
     """Words like "新上" that open with a one-character abbreviation but name no place (data file, read once)."""
     return load_stopwords(DATA / "short_name_words.txt")

@@ -33,7 +33,7 @@ PHRASES = {
         r"|自(?:印发|发布|公布|颁布|下发)之日起(?:施行|实施|执行|生效|实行)"
     ),
     "validity": re.compile(
-        r"有效期(?!内|届满|满后)[^。；]{1,40}|(?:实施|执行|政策)期限为?[^。；，,]{0,4}\d{4}\s*年[^。；，,]{0,30}"
+        r"有效期(?!内|届满|满后)[^。；，,]{1,40}(?:[，,](?:至|到|截至)[^。；，,]{1,20})?|(?:实施|执行|政策)期限为?[^。；，,]{0,4}\d{4}\s*年[^。；，,]{0,30}"
         r"|暂定[一二三四五六七八九十两\d]{1,3}年|(?:执行|有效)至\d{4}年\d{1,2}月\d{1,2}日"
     ),
 }
@@ -647,8 +647,9 @@ class ClausePlanner:
         shown = re.sub(r"[（(][^）)]*\d[^）)]*[）)]", "", PUBLISHED.sub(r"\1", title))
         return "" if re.search(r"\d", shown) else shown
 
-    def lead(self, a: Analysis, s: Scored) -> tuple[str, str]:
-        """The lead naming where the clause stands (《title》第X条) and the title shown in the citation."""
+    def lead(self, a: Analysis, s: Scored, bare: bool = False) -> tuple[str, str]:
+        """The lead naming where the clause stands (《title》第X条; ``bare``: 《title》 alone) and the title shown in
+        the citation."""
         c = s.clause
         title = self.catalog.title_for(c.chunk)
         if title:
@@ -666,9 +667,9 @@ class ClausePlanner:
             gaz = self.catalog.kb.gaz
             places = gaz.most_specific([r for r in (doc.regions if doc else []) if gaz.level(r) not in ("国家", "")])
             name = (f"{places[0]}的文件" if a.lang != "en" else f"The {places[0]} document") if places else ""
-        where = c.article if c.article and not c.text.startswith(c.article) else ""
+        where = c.article if c.article and not c.text.startswith(c.article) and not bare else ""
         label = re.sub(r"^\s*(?:\d{1,2}[.．、]|[（(][一二三四五六七八九十\d]{1,3}[）)]|[一二三四五六七八九十]{1,3}、)", "", c.label).strip()
-        if label and not re.search(r"\d", label) and not where:
+        if label and not re.search(r"\d", label) and not where and not bare:
             where = f"（{label}）" if a.lang != "en" else f" ({label})"
         if a.lang == "en":
             return f"{name} {where.strip()}".strip(), title
@@ -750,12 +751,18 @@ class ClausePlanner:
         phrases = []  # "啥时候施行，有效期到哪天": each direct phrase the question asks for, from this one clause
         if direct and a.kind in PHRASES:
             asked = a.route.question.lower()
+            found: list[tuple[int, str]] = []
             for name, rx in PHRASES.items():
-                m = rx.search(c.text) if name == a.kind or ASKS[name].search(asked) else None
+                # a period of validity is read from when it starts ("自印发之日起施行，有效期三年")
+                wanted = name == a.kind or ASKS[name].search(asked) or (a.kind == "validity" and name == "effective")
+                m = rx.search(c.text) if wanted else None
                 if m:
-                    phrases.append(m.group(0))
+                    found.append((m.start(), m.group(0)))
+            phrases = [x for _, x in sorted(found)]
         if phrases and lead:
-            text = self.composer.render("direct", a.lang, lead=lead, phrase="，".join(phrases))
+            # the phrase says it of the document: "《…》自印发之日起施行，有效期三年", not "《…》第二十条有效期三年"
+            name = self.lead(a, s, bare=True)[0] or lead
+            text = self.composer.render("direct", a.lang, lead=name, phrase="，".join(phrases))
         else:
             text = self.composer.render("quote", a.lang, lead=lead, quote=c.text.rstrip("。；;"))
         return Claim(text, [quote])
@@ -864,6 +871,8 @@ class ClausePlanner:
         if not c.chunk.section:
             return []
         heading = c.chunk.section[-1]
+        if c.label and HEAD_NUMBER.sub("", c.label).strip("。 ") not in heading:
+            return []  # "13.优秀青年培养资助。对…" stands under its own run-in heading, not the chunk's ("博士后资助")
         title = self.catalog.title_for(c.chunk)
         words = [w for t in a.topic for w in (t, *a.alternatives.get(t, ())) if len(w) >= 2 and w not in title]
         if not any(w in heading for w in words):

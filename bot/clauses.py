@@ -338,6 +338,17 @@ class ClauseScorer:
                 got += 0.3 * w
         return got / total
 
+    @staticmethod
+    def _asks_alike(a: Analysis, heading: str) -> bool:
+        """An official Q&A's question asks what the user asks: both ask the answer's type in a word they share
+        ("要什么条件" / "需要具备哪些基本条件": 条件), not merely the same type ("如何申报" asks a procedure)."""
+        t = a.answer_type
+        if t.drop is None or not t.ask.search(heading.lower()):
+            return False
+        mine = {m.group(0) for m in t.drop.finditer(a.route.question.lower()) if m.group(0)}
+        theirs = {m.group(0) for m in t.drop.finditer(heading.lower()) if m.group(0)}
+        return any(x in y or y in x for x in mine for y in theirs)
+
     def run(self, a: Analysis, clauses: list[Clause]) -> list[Scored]:
         weights = self.weights(a)
         equal = a.extra.get("equal", ())
@@ -426,7 +437,7 @@ class ClauseScorer:
                 for src, sp, quote in after
             ):
                 s += 2.0  # the rest of the passage the last answer quoted goes on with it
-            if asked and a.kind != "overview" and a.answer_type.ask.search(asked.lower()):
+            if asked and a.kind != "overview" and self._asks_alike(a, asked):
                 s += 2.5  # the official question asks what the user asks ("…需要具备哪些基本条件？")
             if extremes and any(x in c.text for x in extremes):
                 s += 0.8

@@ -35,6 +35,8 @@ LOANS = """嘉兴市南湖区中小企业助企贷业务管理办法
 第七条 对当年度营业收入首次超过5000万元的企业，给予5万元奖励。
 
 第八条 同一企业同一事项同时符合本办法与区内其他政策的，按就高不重复原则执行。
+
+第九条 本办法自印发之日起施行，有效期三年，由南湖区经济和信息化局负责解释。
 """
 
 PLAN = """嘉兴市南湖区算力产业发展行动方案
@@ -70,9 +72,21 @@ FAQ = """南湖区人才落户常见问题解答
 """
 
 
+TALENT = """南湖区人才发展若干措施
+
+一、人才引进
+（一）博士后资助
+12.博士后设站资助。对新设博士后工作站的单位，给予最高50万元设站资助。每招收1名博士后，给予5万元招录奖励。
+13.优秀青年培养资助。对选派优秀青年到境外知名高校联合培养博士、毕业后回本区工作的人才，给予最高60万元资助。
+
+二、人才安居
+对新引进的博士研究生，给予每月3000元租房补贴。
+"""
+
+
 @pytest.fixture(scope="module")
 def engine(built_home: Path, tmp_path_factory: pytest.TempPathFactory):
-    texts = {"nanhu_zhuqidai_banfa.txt": LOANS, "nanhu_suanli_fangan.txt": PLAN, "nanhu_luohu_wenda.txt": FAQ}
+    texts = {"nanhu_zhuqidai_banfa.txt": LOANS, "nanhu_suanli_fangan.txt": PLAN, "nanhu_luohu_wenda.txt": FAQ, "nanhu_rencai.txt": TALENT}
     return engine_on(built_home, tmp_path_factory, "kinds_more", texts)
 
 
@@ -129,3 +143,18 @@ def test_a_follow_up_asks_its_own_words_of_the_topic_carried(engine) -> None:
     engine.answer("南湖人才落户后能申请人才公寓吗？", "m7")
     a = engine.answer("最长能租多久？", "m7").to_json()
     assert a["found"] and "三年" in a["answer"], a["answer"]
+
+
+def test_a_validity_is_read_from_its_start_and_who_answers_for_the_text_is_asked_apart(engine) -> None:
+    a = engine.answer("南湖助企贷管理办法有效期多久？谁负责解释？", "m8").to_json()
+    assert a["found"] and "自印发之日起施行，有效期三年" in a["answer"], a["answer"]
+    assert "第九条有效期" not in a["answer"], a["answer"]  # said of the document, not "《…》第九条有效期三年"
+    assert "南湖区经济和信息化局" in a["answer"], a["answer"]
+
+
+def test_a_paragraph_under_its_own_run_in_heading_keeps_to_it(engine) -> None:
+    """ "13.优秀青年培养资助。对…" opens with its own heading inside the section "（二）博士后资助": a question on it
+    is not answered with every item of that section."""
+    a = engine.answer("南湖那个送青年出国联合培养博士的资助，有什么要求？", "m9").to_json()
+    assert a["found"] and "60万元" in a["answer"], a["answer"]
+    assert "设站资助" not in a["answer"], a["answer"]

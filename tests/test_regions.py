@@ -181,3 +181,11 @@ def test_a_province_s_full_name_is_no_place_learned_inside_it() -> None:
 
     learned = learn_regions(clean("内蒙古自治区2023年推动产业高质量发展政策清单\n广西壮族自治区人民政府\n"), Gazetteer.default())
     assert not [r.name for r in learned if r.name.endswith("自治区")], learned
+
+
+def test_a_short_name_before_a_topic_word_is_the_place() -> None:
+    """ "…和花都制造业数字化细则": 花都 stands before 制造 (place_followers.txt), so it is 花都区; "产业和政策"
+    still names no 和政县."""
+    q = "海珠人力资源服务业措施和花都制造业数字化细则，哪个有效期更长？"
+    assert [n for _, _, n in GAZ.find_all(q, question=True)] == ["海珠区", "花都区"]
+    assert GAZ.find_all("元宇宙产业和政策支持", question=True) == []

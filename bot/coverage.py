@@ -109,7 +109,7 @@ class Coverage:
                     if any(x in self._text or self.gaz.canonical(x) for x in [name[start:], *spelled]):
                         continue
                     near = "|".join(re.escape(x) for x in {m.group(2), same.get(m.group(2), m.group(2))})
-                    if not any(re.search(rf"{re.escape(n)}\W?.{{0,4}}(?:{near})", self._text) for n in self.gaz.names_of(city)):
+                    if not any(_near(n, near).search(self._text) for n in self.gaz.names_of(city)):
                         out.append(name[start:])
                     continue
             prefix = FUNCTION_CHARS.split(prefix)[-1]  # "在东湖" → 东湖
@@ -151,3 +151,9 @@ class Coverage:
         if lang == "en":
             return "policies of " + ", ".join(names[:8]) + "; targets, subsidies and awards, conditions, dates of effect, definitions"
         return "、".join(names[:8]) + "等地的政策文件；可问补贴与奖励、申请条件、施行与有效期、定义、产业目标、发布单位和日期"
+
+
+@lru_cache(maxsize=1024)
+def _near(name: str, near: str) -> re.Pattern[str]:
+    """A place's name with a zone word a few characters after it ("哈尔滨…新区"), compiled once."""
+    return re.compile(rf"{re.escape(name)}\W?.{{0,4}}(?:{near})")

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -372,15 +373,17 @@ def _traditional_share(question: str) -> int:
     return sum(1 for a, b in zip(question, to_simplified(question), strict=False) if a != b)
 
 
+@lru_cache(maxsize=256)
+def _matcher(words: tuple[str, ...]) -> tuple[re.Pattern[str] | None, tuple[str, ...]]:
+    """One compiled pattern for a word list's English words (each at a word's start), and its Chinese words."""
+    latin = [w.strip() for w in words if w.isascii() and w.strip()]
+    rx = re.compile(r"(?<![a-z])(?:" + "|".join(map(re.escape, latin)) + ")") if latin else None
+    return rx, tuple(w for w in words if not w.isascii())
+
+
 def _has(q: str, words: tuple[str, ...]) -> bool:
-    ql = q.lower()
-    for w in words:
-        if w.isascii():
-            if re.search(r"(?<![a-z])" + re.escape(w.strip()), ql):
-                return True
-        elif w in q:
-            return True
-    return False
+    rx, chinese = _matcher(words)
+    return any(w in q for w in chinese) or bool(rx and rx.search(q.lower()))
 
 
 class Router:

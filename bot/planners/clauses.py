@@ -45,6 +45,7 @@ OLD_VERSION = re.compile(r"旧版|老版|原来|以前|修订前|old version|pre
 # "装修补贴", "上市有奖励", "购房的补贴": a kind of support named just before the support word
 SUPPORT_AFTER = r"(?:有|的|给|方面)?(?:多少|什么|哪些|啥|没有)?(?:补贴|奖励|资助|补助|贴息|奖金|补偿|支持)"
 YEAR_TARGET = ("所问年份的目标", "a target for the year asked")  # no year echoed: only quoted figures are shown
+SUPPORT_AFTER_RX = re.compile(SUPPORT_AFTER)
 SUPPORT_WORD = re.compile(r"([\u4e00-\u9fff]{2,})(?:补贴|奖励|资助|补助|贴息|奖金|补偿)")
 ISSUED_BY = re.compile(r"(?:发布|印发|发文|制定|颁布)(?:机构|单位|机关)|发布|印发|公布")  # "发布机构：经济发展局"
 ARTICLE_ASKED = re.compile(r"(第[一二三四五六七八九十百零〇两\d]+条)")
@@ -97,6 +98,9 @@ LIMIT_FIGURE = (
     r"\d[\d.]*\s*(?:万元|亿元|元|万美元|美元|%|人|名|个|家|项|倍)"
 )
 # a sentence that goes on with the one before it, and a bound the two may share (for definitions)
+# after a topic word: a threshold ("投资30万元人民币以上") or, asked for a limit, a cap ("…人数超过…30%")
+THRESHOLD_AFTER = re.compile(r"[^。；;，,\d]{0,3}\d[\d.]*\s*(?:万元|亿元|元|万美元|美元)[^。；;，,]{0,6}?(?:以上|以下)")
+LIMIT_AFTER = re.compile(r"[^。；;，,]{0,16}?" + LIMIT_FIGURE)
 CONTINUES = re.compile(r"^(?:前款|上述|前述|其中|但|但是|超过|不满|除)")
 BOUND = re.compile(r"[\d一二三四五六七八九十百]+(?:周岁|岁|年|个月|万元|亿元|%)")
 HEAD_NUMBER = re.compile(  # a heading's number: "二、", "（一）", "1.", "第三章"
@@ -262,14 +266,10 @@ class ClausePlanner:
         counted = a.extra.get("unit") not in (None, "元", "万元", "亿元")  # "最多能买几个", "支持多少个项目": a count, not a sum
         if t.figure is not None and t.figure_ask is not None and t.figure_ask.search(a.route.question.lower()) and not counted:
             # a threshold of what is asked: "在本市投资30万元人民币以上", "纳税均达1.5万元人民币以上"
-            governs = [
-                re.compile(re.escape(w) + r"[^。；;，,\d]{0,3}\d[\d.]*\s*(?:万元|亿元|元|万美元|美元)[^。；;，,]{0,6}?(?:以上|以下)")
-                for w in a.topic
-                if len(w) >= 2
-            ]
+            governs = [(w, THRESHOLD_AFTER) for w in a.topic if len(w) >= 2]
             if LIMIT_ASKED.search(a.route.question):
                 # "接收见习人员有上限吗" → "当期接收见习人员人数超过本单位在职职工总人数的30%": a cap on what is asked
-                governs += [re.compile(re.escape(w) + r"[^。；;，,]{0,16}?" + LIMIT_FIGURE) for w in a.topic if len(w) >= 2]
+                governs += [(w, LIMIT_AFTER) for w in a.topic if len(w) >= 2]
 
             asked = [w for term in a.topic for w in (term, *a.alternatives.get(term, ())) if len(w) >= 2]
 
@@ -283,7 +283,7 @@ class ClausePlanner:
                 headed = any(w in heading for w in asked) and MONEY_IN.search(text)
                 # an item under an opening that names the support ("…给予奖励和报酬：" / "（一）…提取不低于百分之七十的比例")
                 opened = bool(s.clause.lead) and bool(t.figure.search(f"{s.clause.lead}{text}"))
-                return bool(t.figure.search(text)) or any(g.search(text) for g in governs) or bool(headed) or opened
+                return bool(t.figure.search(text)) or any(_followed(text, w, rx) for w, rx in governs) or bool(headed) or opened
 
             if not gives(best):  # "上市奖励多少": a passage with the sum, else say it is not stated
                 pool = self._whole_documents(a, ranked)
@@ -412,7 +412,7 @@ class ClausePlanner:
                 continue
             whole = SUPPORT_WORD.fullmatch(t)  # "购房补贴" as one word: its kind is "购房"
             kind = whole.group(1) if whole else t
-            after = re.search(re.escape(t) + SUPPORT_AFTER, asked)
+            after = _followed(asked, t, SUPPORT_AFTER_RX)
             if len(kind) < 2 or not (whole or after) or kind in NOT_KINDS or not self.finder.kb.tokenizer.known(kind):
                 continue
             words = (kind, *a.alternatives.get(t, ()), *a.alternatives.get(kind, ()))
@@ -424,7 +424,7 @@ class ClausePlanner:
             if not any(w in x for x in texts for w in words):
                 if whole or not after:
                     return t
-                return t + re.sub(r"^(?:有|的|给|方面)?(?:多少|什么|哪些|啥|没有)?", "", after.group(0)[len(t) :])
+                return t + re.sub(r"^(?:有|的|给|方面)?(?:多少|什么|哪些|啥|没有)?", "", after[len(t) :])
         return ""
 
     def _key_absent(self, a: Analysis, region: str | None, ranked: list[Scored]) -> str:
@@ -932,3 +932,15 @@ class ClausePlanner:
 
     def _coverage(self, a: Analysis) -> str:
         return self.coverage_line(a.lang) if self.coverage_line else ""
+
+
+def _followed(text: str, word: str, rx: re.Pattern[str]) -> str:
+    """``word`` and what ``rx`` reads right after it, at its first place in ``text`` where it reads; else empty
+    (one compiled pattern for every word, not one per word and question)."""
+    i = text.find(word)
+    while i >= 0:
+        m = rx.match(text, i + len(word))
+        if m:
+            return word + m.group(0)
+        i = text.find(word, i + 1)
+    return ""

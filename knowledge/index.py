@@ -369,6 +369,10 @@ class KnowledgeBase:
                 self._placed.setdefault(r, set()).add(i)
             self._by_source.setdefault(c.source, []).append(c)
         self._loaded = live.name
+        if self._chunks:  # the vector index is read into memory by its first unfiltered query (≈0.2 s): here, not in a question
+            with contextlib.suppress(Exception):
+                probe = self._collection.get(limit=1, include=["embeddings"])["embeddings"][0]
+                self._collection.query(query_embeddings=[probe], n_results=1, include=["distances"])
 
     def _learned_regions(self, gen: Path) -> None:
         """Teach this knowledge base's gazetteer the places its documents named, and its tokenizer the words

@@ -53,7 +53,8 @@ PLAN = """嘉兴市南湖区算力产业发展行动方案
 引进算力服务企业10家。
 
 三、保障措施
-加强统筹协调，落实资金保障。
+加强统筹协调，落实资金保障。对新建算力中心占地面积在100亩以上的，给予企业200元/亩奖励。
+经认定的算力骨干企业，依法按照百分之十五的税率征收企业所得税。
 """
 
 FAQ = """南湖区人才落户常见问题解答
@@ -158,3 +159,15 @@ def test_a_paragraph_under_its_own_run_in_heading_keeps_to_it(engine) -> None:
     a = engine.answer("南湖那个送青年出国联合培养博士的资助，有什么要求？", "m9").to_json()
     assert a["found"] and "60万元" in a["answer"], a["answer"]
     assert "设站资助" not in a["answer"], a["answer"]
+
+
+def test_a_rate_per_unit_asked_is_no_kind_of_support_missing(engine) -> None:
+    """ "每亩奖励多少" asks the rate the text writes "200元/亩": not a support named 每亩 that no text names."""
+    a = engine.answer("在南湖新建算力中心150亩，每亩奖励多少？", "m10").to_json()
+    assert a["found"] and "200元/亩" in a["answer"], a["answer"]
+
+
+def test_a_figure_stated_of_the_measure_asked_answers(engine) -> None:
+    """ "按多少税率" is answered by "按照百分之十五的税率": a figure of the measure, though no support is given."""
+    a = engine.answer("南湖算力骨干企业企业所得税按多少税率征收？", "m11").to_json()
+    assert a["found"] and "百分之十五" in a["answer"], a["answer"]

@@ -101,6 +101,11 @@ LIMIT_FIGURE = (
 # after a topic word: a threshold ("投资30万元人民币以上") or, asked for a limit, a cap ("…人数超过…30%")
 THRESHOLD_AFTER = re.compile(r"[^。；;，,\d]{0,3}\d[\d.]*\s*(?:万元|亿元|元|万美元|美元)[^。；;，,]{0,6}?(?:以上|以下)")
 LIMIT_AFTER = re.compile(r"[^。；;，,]{0,16}?" + LIMIT_FIGURE)
+# a measure asked by name ("税率", "贴息比例", "贷款额度"), and a figure stated of it
+MEASURE_WORD = re.compile(r"(?:率|比例|额度|限额|标准)$")
+FIGURE_OF = r"(?:百分之[一二三四五六七八九十百点零]+|\d[\d.]*\s*(?:%|％|倍|万元|亿元|元))"
+FIGURE_THEN = re.compile(rf"\s*(?:为|是|按|按照|不超过|不低于|最高)?\s*{FIGURE_OF}")
+FIGURE_BEFORE = re.compile(rf"{FIGURE_OF}\s*的?\s*$")
 CONTINUES = re.compile(r"^(?:前款|上述|前述|其中|但|但是|超过|不满|除)")
 BOUND = re.compile(r"[\d一二三四五六七八九十百]+(?:周岁|岁|年|个月|万元|亿元|%)")
 HEAD_NUMBER = re.compile(  # a heading's number: "二、", "（一）", "1.", "第三章"
@@ -272,6 +277,8 @@ class ClausePlanner:
                 governs += [(w, LIMIT_AFTER) for w in a.topic if len(w) >= 2]
 
             asked = [w for term in a.topic for w in (term, *a.alternatives.get(term, ())) if len(w) >= 2]
+            # "按多少税率", "利率是多少", "贴息比例": a figure stated of the measure asked answers
+            measures = [w for w in self.finder.kb.tokenizer.words(a.route.question) if len(w) >= 2 and MEASURE_WORD.search(w)]
 
             def gives(s: Scored) -> bool:
                 text = s.clause.text
@@ -283,7 +290,8 @@ class ClausePlanner:
                 headed = any(w in heading for w in asked) and MONEY_IN.search(text)
                 # an item under an opening that names the support ("…给予奖励和报酬：" / "（一）…提取不低于百分之七十的比例")
                 opened = bool(s.clause.lead) and bool(t.figure.search(f"{s.clause.lead}{text}"))
-                return bool(t.figure.search(text)) or any(_followed(text, w, rx) for w, rx in governs) or bool(headed) or opened
+                rated = any(_rated(text, w) for w in measures)  # "依法按照百分之十五的税率征收", "利率为3.45%"
+                return bool(t.figure.search(text)) or any(_followed(text, w, rx) for w, rx in governs) or bool(headed) or opened or rated
 
             if not gives(best):  # "上市奖励多少": a passage with the sum, else say it is not stated
                 pool = self._whole_documents(a, ranked)
@@ -414,6 +422,8 @@ class ClausePlanner:
             kind = whole.group(1) if whole else t
             after = _followed(asked, t, SUPPORT_AFTER_RX)
             if len(kind) < 2 or not (whole or after) or kind in NOT_KINDS or not self.finder.kb.tokenizer.known(kind):
+                continue
+            if kind.startswith("每"):  # "每亩奖励多少": a rate asked (written "200元/亩"), not a kind of support
                 continue
             words = (kind, *a.alternatives.get(t, ()), *a.alternatives.get(kind, ()))
             if region:
@@ -944,3 +954,13 @@ def _followed(text: str, word: str, rx: re.Pattern[str]) -> str:
             return word + m.group(0)
         i = text.find(word, i + 1)
     return ""
+
+
+def _rated(text: str, measure: str) -> bool:
+    """A figure stated of ``measure`` right before or after it ("百分之十五的税率", "利率为3.45%")."""
+    i = text.find(measure)
+    while i >= 0:
+        if FIGURE_BEFORE.search(text[max(0, i - 14) : i]) or FIGURE_THEN.match(text, i + len(measure)):
+            return True
+        i = text.find(measure, i + 1)
+    return False

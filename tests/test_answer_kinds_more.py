@@ -52,7 +52,12 @@ PLAN = """嘉兴市南湖区算力产业发展行动方案
 （三）壮大产业生态，引育骨干企业
 引进算力服务企业10家。
 
-三、保障措施
+三、重点品类
+（一）智算服务器。推动国产芯片服务器规模应用，培育整机企业。
+（二）液冷设备。支持冷板式、浸没式液冷产品研发。
+（三）算力网络设备。鼓励企业研发高速交换机和光模块。
+
+四、保障措施
 加强统筹协调，落实资金保障。对新建算力中心占地面积在100亩以上的，给予企业200元/亩奖励。
 经认定的算力骨干企业，依法按照百分之十五的税率征收企业所得税。
 """
@@ -171,3 +176,10 @@ def test_a_figure_stated_of_the_measure_asked_answers(engine) -> None:
     """ "按多少税率" is answered by "按照百分之十五的税率": a figure of the measure, though no support is given."""
     a = engine.answer("南湖算力骨干企业企业所得税按多少税率征收？", "m11").to_json()
     assert a["found"] and "百分之十五" in a["answer"], a["answer"]
+
+
+def test_the_parts_of_a_named_heading_may_be_run_in_headings(engine) -> None:
+    """Under "三、重点品类" each part opens its paragraph ("（二）液冷设备。支持…"): they are the list asked."""
+    a = engine.answer("南湖算力方案的重点品类有哪些？", "m12").to_json()
+    for part in ("智算服务器", "液冷设备", "算力网络设备"):
+        assert part in a["answer"], a["answer"]

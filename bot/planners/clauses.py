@@ -111,6 +111,10 @@ BOUND = re.compile(r"[\d一二三四五六七八九十百]+(?:周岁|岁|年|个
 HEAD_NUMBER = re.compile(  # a heading's number: "二、", "（一）", "1.", "第三章"
     r"^\s*(?:[一二三四五六七八九十百]+、|[（(][一二三四五六七八九十百\d]+[）)]|\d{1,2}[.．、]|第[一二三四五六七八九十百]+[章节部分])\s*"
 )
+# a paragraph's run-in heading: its number and a short first sentence ("（四）大模型一体机。", "2.加快5G网络建设。")
+RUN_IN_HEAD = re.compile(
+    r"(?m)^\s*((?:[（(][一二三四五六七八九十\d]{1,3}[）)]|\d{1,2}[.．、]|[一二三四五六七八九十]{1,3}、)[^。；，,\n\d]{2,24}?)。"
+)
 UNDER_HEADING = 10  # a heading's items shown whole up to this many
 MONEY_IN = re.compile(r"\d[\d.]*\s*(?:万元|亿元|元|%)")
 MEASURE_ASKED = re.compile(r"([\u4e00-\u9fff]{2,8}?)(?:具体|大概|一般|大约|现在|目前)?(?:是|为)多少")
@@ -872,6 +876,11 @@ class ClausePlanner:
         for ch in chunks:
             if tuple(ch.section[: len(prefix)]) == prefix and len(ch.section) > len(prefix):
                 found.setdefault(ch.section[len(prefix)], ch)
+        if not found:  # the parts open paragraphs under it: "（四）大模型一体机。抢抓大模型开源化…"
+            for ch in chunks:
+                if tuple(ch.section) == prefix:
+                    for m in RUN_IN_HEAD.finditer(ch.text):
+                        found.setdefault(m.group(1), ch)
         return list(found.items()) if 2 <= len(found) <= 12 else []
 
     def _under_heading(self, a: Analysis, best: Scored) -> list[Scored]:

@@ -53,6 +53,8 @@ CAP_ASKED = re.compile(r"上限|封顶|限制|限额|有没有限|\bcap\b|\blimi
 PURPOSE = re.compile(
     r"^为[^。]{2,200}?(?:(?:特|现)?(?:制定|制订|出台)本|现(?:就|将)[^。]{0,30}(?:提出|通知)|结合[^。]{0,20}实际|先行设立|特制定|特制订)"
 )
+DEFINES_AFTER = re.compile(r"[”\"」]?\s*[，,]?\s*(?:是指|系指|指的是|包含|包括)")
+DEFINES_BEFORE = re.compile(r"(?:所指|所称|所述)\s*[“\"「]?$")
 EXTREME = re.compile(r"最长|最短|最多|最少|最高|最低|上限")
 PURPOSE_ASKED = re.compile(r"目的|为什么|为何|宗旨|初衷|依据|根据什么|why|purpose", re.I)
 CUE_DECIDES = {"agency", "stacking", "date", "duration", "effective", "validity", "issued", "docnumber", "definition"}
@@ -365,7 +367,11 @@ class ClauseScorer:
         unit_rx = re.compile(rf"[\d一二三四五六七八九十百千两]+\s*(?:多)?{re.escape(unit)}") if unit else None
         asked_measures = [w for w in a.topic if w in CONDITION_MEASURES]
         after = a.extra.get("after", ())  # a follow-up: the passages the last answer quoted
-        extremes = EXTREME.findall(a.route.question)  # "最长能领多久": "领取期限最长为二十四个月" says the bound asked
+        extremes = EXTREME.findall(a.route.question)
+        # a term the asker quotes or asks the meaning of ("“软件业”包括哪些"): the clause that defines it answers
+        defined = [t for t in a.topic if len(t) >= 2 and (f"“{t}”" in a.route.question or f'"{t}"' in a.route.question)]
+        if a.kind == "definition":
+            defined = defined or [t for t in a.topic if len(t) >= 2]  # "最长能领多久": "领取期限最长为二十四个月" says the bound asked
         out: list[Scored] = []
         seen: set[tuple[str, str]] = set()
         for c in clauses:
@@ -439,6 +445,8 @@ class ClauseScorer:
                 s += 2.0  # the rest of the passage the last answer quoted goes on with it
             if asked and a.kind != "overview" and self._asks_alike(a, asked):
                 s += 2.5  # the official question asks what the user asks ("…需要具备哪些基本条件？")
+            if defined and any(_defines(c.text, t) for t in defined):
+                s += 2.5  # "本措施所指“软件业”，包含…", "本办法所称“企业助保金”是指…"
             if extremes and any(x in c.text for x in extremes):
                 s += 0.8
             if not purpose_asked and PURPOSE.match(c.text):
@@ -466,3 +474,13 @@ class ClauseScorer:
                     sc.score -= 1.0  # about a district of the place asked (宝山区 for 上海): the place's own text first
             out.sort(key=lambda x: (-x.score, x.clause.rank, x.clause.position))
         return out
+
+
+def _defines(text: str, term: str) -> bool:
+    """``text`` defines ``term``: "所称“X”是指…", "所指“X”，包含…", "X是指…"."""
+    i = text.find(term)
+    while i >= 0:
+        if DEFINES_BEFORE.search(text[max(0, i - 4) : i]) or DEFINES_AFTER.match(text, i + len(term)):
+            return True
+        i = text.find(term, i + 1)
+    return False

@@ -36,6 +36,8 @@ LOANS = """嘉兴市南湖区中小企业助企贷业务管理办法
 
 第八条 同一企业同一事项同时符合本办法与区内其他政策的，按就高不重复原则执行。
 
+第十条 风险池资金由区财政局按年度拨付至风险池资金专户，风险池资金年度结余滚存使用。
+
 第九条 本办法自印发之日起施行，有效期三年，由南湖区经济和信息化局负责解释。
 """
 
@@ -183,3 +185,9 @@ def test_the_parts_of_a_named_heading_may_be_run_in_headings(engine) -> None:
     a = engine.answer("南湖算力方案的重点品类有哪些？", "m12").to_json()
     for part in ("智算服务器", "液冷设备", "算力网络设备"):
         assert part in a["answer"], a["answer"]
+
+
+def test_a_quoted_term_is_answered_by_the_clause_that_defines_it(engine) -> None:
+    """ "“风险池资金”是干啥用的": the clause "所称“风险池资金”是指…" answers, not one that names it more often."""
+    a = engine.answer("南湖助企贷里的“风险池资金”是干啥用的？", "m13").to_json()
+    assert a["found"] and "补偿合作银行" in a["answer"], a["answer"]

@@ -476,11 +476,21 @@ class ClauseScorer:
         return out
 
 
+def said_of(text: str, word: str, before: re.Pattern[str] | None, after: re.Pattern[str] | None, reach: int = 4) -> str:
+    """At the first place ``word`` stands in ``text`` with ``before`` ending within ``reach`` characters before it
+    or ``after`` reading right after it: the word with what follows it (empty: nowhere). One compiled pattern
+    serves every word ("所称“X”是指", "X为3.45%"), none is compiled per question."""
+    i = text.find(word)
+    while i >= 0:
+        m = after.match(text, i + len(word)) if after is not None else None
+        if m:
+            return word + m.group(0)
+        if before is not None and before.search(text[max(0, i - reach) : i]):
+            return word
+        i = text.find(word, i + 1)
+    return ""
+
+
 def _defines(text: str, term: str) -> bool:
     """``text`` defines ``term``: "所称“X”是指…", "所指“X”，包含…", "X是指…"."""
-    i = text.find(term)
-    while i >= 0:
-        if DEFINES_BEFORE.search(text[max(0, i - 4) : i]) or DEFINES_AFTER.match(text, i + len(term)):
-            return True
-        i = text.find(term, i + 1)
-    return False
+    return bool(said_of(text, term, DEFINES_BEFORE, DEFINES_AFTER))

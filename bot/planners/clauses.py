@@ -18,7 +18,7 @@ from pathlib import Path
 import cn2an
 
 from bot.analysis import BOTH_VERSIONS, CHANGED, DOCUMENT_TYPES, WHEN, WHO, Analysis, document_years, load_answer_types
-from bot.clauses import CONDITION_MEASURES, CUE_DECIDES, ITEM_NUMBER, Clause, ClauseFinder, ClauseScorer, Scored, cut
+from bot.clauses import CONDITION_MEASURES, CUE_DECIDES, ITEM_NUMBER, Clause, ClauseFinder, ClauseScorer, Scored, cut, said_of
 from bot.compose import Claim, Composer, Quote, supported
 from bot.coverage import place_name
 from bot.english import figures_in_english
@@ -954,22 +954,10 @@ class ClausePlanner:
 
 
 def _followed(text: str, word: str, rx: re.Pattern[str]) -> str:
-    """``word`` and what ``rx`` reads right after it, at its first place in ``text`` where it reads; else empty
-    (one compiled pattern for every word, not one per word and question)."""
-    i = text.find(word)
-    while i >= 0:
-        m = rx.match(text, i + len(word))
-        if m:
-            return word + m.group(0)
-        i = text.find(word, i + 1)
-    return ""
+    """``word`` and what ``rx`` reads right after it, at its first place in ``text`` where it reads; else empty."""
+    return said_of(text, word, None, rx)
 
 
 def _rated(text: str, measure: str) -> bool:
     """A figure stated of ``measure`` right before or after it ("百分之十五的税率", "利率为3.45%")."""
-    i = text.find(measure)
-    while i >= 0:
-        if FIGURE_BEFORE.search(text[max(0, i - 14) : i]) or FIGURE_THEN.match(text, i + len(measure)):
-            return True
-        i = text.find(measure, i + 1)
-    return False
+    return bool(said_of(text, measure, FIGURE_BEFORE, FIGURE_THEN, reach=14))

@@ -75,6 +75,9 @@ FAQ = """南湖区人才落户常见问题解答
 3.人才落户的随迁人员如何申报？
 答：人才落户申请人在申报时应当一并填报随迁配偶和子女，人才落户后不能再增加随迁人员。
 
+案例：申请人在南湖区注册个体工商户后自行注销，还能按人才落户吗？
+答：不能。注销后未再就业创业的，不再具备申请资格。
+
 4.落户后能申请人才公寓吗？
 答：可以，人才公寓租期最长为三年。
 """
@@ -191,3 +194,9 @@ def test_a_quoted_term_is_answered_by_the_clause_that_defines_it(engine) -> None
     """ "“风险池资金”是干啥用的": the clause "所称“风险池资金”是指…" answers, not one that names it more often."""
     a = engine.answer("南湖助企贷里的“风险池资金”是干啥用的？", "m13").to_json()
     assert a["found"] and "补偿合作银行" in a["answer"], a["answer"]
+
+
+def test_a_case_the_text_asks_is_quoted_with_its_answer(engine) -> None:
+    """ "案例：…还能按人才落户吗？" is no answer by itself: the sentences after it are."""
+    a = engine.answer("我在南湖注册的个体户自己注销了，还能按人才落户吗？", "m14").to_json()
+    assert a["found"] and "不再具备申请资格" in a["answer"], a["answer"]

@@ -116,6 +116,7 @@ RUN_IN_HEAD = re.compile(
     r"(?m)^\s*((?:[（(][一二三四五六七八九十\d]{1,3}[）)]|\d{1,2}[.．、]|[一二三四五六七八九十]{1,3}、)[^。；，,\n\d]{2,24}?)。"
 )
 UNDER_HEADING = 10  # a heading's items shown whole up to this many
+ANSWER_SENTENCES = 2  # a question the text asks itself is quoted with this many sentences of its answer
 MONEY_IN = re.compile(r"\d[\d.]*\s*(?:万元|亿元|元|%)")
 MEASURE_ASKED = re.compile(r"([\u4e00-\u9fff]{2,8}?)(?:具体|大概|一般|大约|现在|目前)?(?:是|为)多少")
 NOT_KINDS = load_words(Path(__file__).parent.parent / "data" / "not_support_kinds.txt")
@@ -367,6 +368,17 @@ class ClausePlanner:
             if (t.strict or best.cue) and not s.cue:
                 continue  # more of what was asked (another tier, another date), not more of the topic
             picks.append(s)
+        for i in range(len(picks) - 1, -1, -1):  # a case the text asks ("…是否符合…这一条件？"): its answer follows it
+            c = picks[i].clause
+            if c.text.rstrip().endswith(("？", "?")):
+                rest = [x for x in cut(c.chunk, c.rank, c.retrieval, article=c.article) if x.position > c.position]
+                answer = []  # the answer's sentences, up to the next question ("答：…属于…。王女士…不属于…。")
+                for x in sorted(rest, key=lambda x: x.position)[:ANSWER_SENTENCES]:
+                    if x.text.rstrip().endswith(("？", "?")):
+                        break
+                    answer.append(x)
+                known = {p.clause.text for p in picks}
+                picks[i + 1 : i + 1] = [replace(picks[i], clause=x) for x in answer if x.text not in known]
         if t.name in ("list", "condition") and LIST_ASKED.search(a.route.question):
             picks = self._under_heading(a, best) or picks  # "基本材料要准备哪些": every item under "（一）基本材料"
         claims = [self.claim(a, s, direct=i == 0) for i, s in enumerate(picks)]

@@ -38,6 +38,10 @@ LOANS = """嘉兴市南湖区中小企业助企贷业务管理办法
 
 第十条 风险池资金由区财政局按年度拨付至风险池资金专户，风险池资金年度结余滚存使用。
 
+第十一条 代偿申请审核通过后，风险池资金于次月10日前拨付合作银行。
+
+第十二条 风险池资金于每年1月15日前完成上年度拨付清算。
+
 第九条 本办法自印发之日起施行，有效期三年，由南湖区经济和信息化局负责解释。
 """
 
@@ -200,3 +204,9 @@ def test_a_case_the_text_asks_is_quoted_with_its_answer(engine) -> None:
     """ "案例：…还能按人才落户吗？" is no answer by itself: the sentences after it are."""
     a = engine.answer("我在南湖注册的个体户自己注销了，还能按人才落户吗？", "m14").to_json()
     assert a["found"] and "不再具备申请资格" in a["answer"], a["answer"]
+
+
+def test_a_date_relative_to_the_applicants_own_is_a_date(engine) -> None:
+    """ "次月10日前" names no year or month of its own; it is still the date asked."""
+    a = engine.answer("南湖助企贷代偿审核通过后，风险池资金什么时候拨付？", "m15").to_json()
+    assert a["found"] and "次月10日前" in a["answer"], a["answer"]

@@ -48,12 +48,10 @@ class Attribution:
         title = TITLE_NOTE.sub("", q.title or "")
         if doc is None or not title or len(q.quote) < 8 or (doc.title or "").startswith(title):
             return q  # no policy named, or the passage is already the policy's own text
-        for other in self.catalog.all():
-            if other.source == q.source or not other.title or not other.title.startswith(title):
-                continue
-            for chunk in self.kb.chunks_of(other.source):
-                if q.quote in chunk.text:
-                    return Quote(chunk.source, q.title, chunk.section_path, q.quote, tuple(chunk.span))
+        for chunk in self.kb.containing(q.quote):  # the keyword index's postings, no scan of every document
+            other = self.catalog.get(chunk.source)
+            if chunk.source != q.source and other is not None and (other.title or "").startswith(title):
+                return Quote(chunk.source, q.title, chunk.section_path, q.quote, tuple(chunk.span))
         return q
 
     def _in_place(self, plan: Plan, regions: list[str]) -> Plan:

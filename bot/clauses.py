@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from bot.analysis import DOCUMENT_TYPES, Analysis
+from bot.analysis import DOCUMENT_TYPES, Analysis, AnswerType
 from bot.planners import DocumentCatalog
 from bot.vocab import load_words
 from knowledge.chunking import Chunk, sentence_item
@@ -341,14 +341,16 @@ class ClauseScorer:
         return got / total
 
     @staticmethod
-    def _asks_alike(a: Analysis, heading: str) -> bool:
+    def _type_words(t: AnswerType, text: str) -> set[str]:
+        """The words of ``text`` that name answer type ``t`` ("条件", "要什么")."""
+        return {m.group(0) for m in t.drop.finditer(text.lower()) if m.group(0)} if t.drop is not None else set()
+
+    def _asks_alike(self, t: AnswerType, mine: set[str], heading: str) -> bool:
         """An official Q&A's question asks what the user asks: both ask the answer's type in a word they share
         ("要什么条件" / "需要具备哪些基本条件": 条件), not merely the same type ("如何申报" asks a procedure)."""
-        t = a.answer_type
-        if t.drop is None or not t.ask.search(heading.lower()):
+        if not mine or not t.ask.search(heading.lower()):
             return False
-        mine = {m.group(0) for m in t.drop.finditer(a.route.question.lower()) if m.group(0)}
-        theirs = {m.group(0) for m in t.drop.finditer(heading.lower()) if m.group(0)}
+        theirs = self._type_words(t, heading)
         return any(x in y or y in x for x in mine for y in theirs)
 
     def run(self, a: Analysis, clauses: list[Clause]) -> list[Scored]:
@@ -362,6 +364,7 @@ class ClauseScorer:
         here = set(self.gaz.expand(a.region)) | set(self.gaz.ancestors(a.region)) if a.region else set()
         total_asked = bool(TOTAL_ASK.search(a.route.question))
         purpose_asked = bool(PURPOSE_ASKED.search(a.route.question))
+        asks_in = self._type_words(a.answer_type, a.route.question)  # the words asking the answer's type, read once
         cap_asked = bool(CAP_ASKED.search(a.route.question))  # "有上限吗": a limit answers as well as a sum given
         unit = a.extra.get("unit")
         unit_rx = re.compile(rf"[\d一二三四五六七八九十百千两]+\s*(?:多)?{re.escape(unit)}") if unit else None
@@ -443,7 +446,7 @@ class ClauseScorer:
                 for src, sp, quote in after
             ):
                 s += 2.0  # the rest of the passage the last answer quoted goes on with it
-            if asked and a.kind != "overview" and self._asks_alike(a, asked):
+            if asked and a.kind != "overview" and self._asks_alike(a.answer_type, asks_in, asked):
                 s += 2.5  # the official question asks what the user asks ("…需要具备哪些基本条件？")
             if defined and any(_defines(c.text, t) for t in defined):
                 s += 2.5  # "本措施所指“软件业”，包含…", "本办法所称“企业助保金”是指…"

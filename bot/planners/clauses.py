@@ -112,9 +112,7 @@ HEAD_NUMBER = re.compile(  # a heading's number: "二、", "（一）", "1.", "�
     r"^\s*(?:[一二三四五六七八九十百]+、|[（(][一二三四五六七八九十百\d]+[）)]|\d{1,2}[.．、]|第[一二三四五六七八九十百]+[章节部分])\s*"
 )
 # a paragraph's run-in heading: its number and a short first sentence ("（四）大模型一体机。", "2.加快5G网络建设。")
-RUN_IN_HEAD = re.compile(
-    r"(?m)^\s*((?:[（(][一二三四五六七八九十\d]{1,3}[）)]|\d{1,2}[.．、]|[一二三四五六七八九十]{1,3}、)[^。；，,\n\d]{2,24}?)。"
-)
+RUN_IN_HEAD = re.compile(r"(?m)^\s*(" + ITEM_NUMBER.pattern.removeprefix(r"^\s*") + r"[^。；，,\n\d]{2,24}?)。")
 UNDER_HEADING = 10  # a heading's items shown whole up to this many
 ANSWER_SENTENCES = 2  # a question the text asks itself is quoted with this many sentences of its answer
 MONEY_IN = re.compile(r"\d[\d.]*\s*(?:万元|亿元|元|%)")

@@ -20,7 +20,7 @@ from bot.analysis import DOCUMENT_TYPES, Analysis, AnswerType
 from bot.planners import DocumentCatalog
 from bot.vocab import load_words
 from knowledge.chunking import Chunk, sentence_item
-from knowledge.documents import DATE_LINE, DOC_NO
+from knowledge.documents import DATE_LINE, DOC_NO, SELF_REF
 from knowledge.index import KnowledgeBase
 
 SENTENCE = re.compile(r"[^。！？!?\n]+[。！？!?]?")
@@ -55,6 +55,7 @@ PURPOSE = re.compile(
 )
 DEFINES_AFTER = re.compile(r"[”\"」]?\s*[，,]?\s*(?:是指|系指|指的是|包含|包括)")
 DEFINES_BEFORE = re.compile(r"(?:所指|所称|所述)\s*[“\"「]?$")
+CJK_WORD = re.compile(r"[\u4e00-\u9fff]+")
 EXTREME = re.compile(r"最长|最短|最多|最少|最高|最低|上限")
 PURPOSE_ASKED = re.compile(r"目的|为什么|为何|宗旨|初衷|依据|根据什么|why|purpose", re.I)
 CUE_DECIDES = {"agency", "stacking", "date", "duration", "effective", "validity", "issued", "docnumber", "definition"}
@@ -319,8 +320,13 @@ class ClauseScorer:
         weights: dict[str, float],
         alternatives: dict[str, tuple[str, ...]] | None = None,
         equal: frozenset[str] | tuple[str, ...] = (),
+        shortened: dict[str, re.Pattern[str]] | None = None,
     ) -> float:
-        """The share of the topic's weight ``text`` holds; ``equal`` terms' alternatives count in full."""
+        """The share of the topic's weight ``text`` holds; ``equal`` terms' alternatives count in full.
+
+        ``shortened``: words the documents hardly use, each with the pattern of its characters in order
+        ("辅具" → 辅…具): a passage that spells it out ("辅助器具") holds most of it.
+        """
         total = sum(weights.values())
         if not total:
             return 0.0
@@ -338,6 +344,8 @@ class ClauseScorer:
                 got += 0.6 * w
             elif len(t) == 3 and t[:2] in text:
                 got += 0.3 * w
+            elif shortened and t in shortened and shortened[t].search(text):
+                got += 0.6 * w
         return got / total
 
     @staticmethod
@@ -361,6 +369,13 @@ class ClauseScorer:
             absent = {t for t in loose if not any(w in c.text for c in clauses for w in (t, *a.alternatives.get(t, ())))}
             weights = {t: w for t, w in weights.items() if t not in absent} or weights
         cue = a.answer_type.cue
+        # a short word the documents (hardly) use may be an abbreviation of one they do use ("辅具" of 辅助器具, "残联" of
+        # 残疾人联合会): its characters in order, a few apart
+        shortened = {
+            t: re.compile(".{0,4}".join(map(re.escape, t)))
+            for t in weights
+            if 2 <= len(t) <= 4 and CJK_WORD.fullmatch(t) and self.kb.rare(t)
+        }
         here = set(self.gaz.expand(a.region)) | set(self.gaz.ancestors(a.region)) if a.region else set()
         total_asked = bool(TOTAL_ASK.search(a.route.question))
         purpose_asked = bool(PURPOSE_ASKED.search(a.route.question))
@@ -394,7 +409,7 @@ class ClauseScorer:
             text = f"{asked}\n{c.text}" if asked else c.text
             named = {t: w for t, w in weights.items() if (t in context or full.get(t, "\0") in context) and t not in text}
             rest = {t: w for t, w in weights.items() if t not in named}
-            cov = self.coverage(text, rest, alts, equal) if rest else (1.0 if named else 0.0)
+            cov = self.coverage(text, rest, alts, equal, shortened) if rest else (1.0 if named else 0.0)
             total = sum(weights.values()) or 1.0
             ctx = (sum(named.values()) + cov * sum(rest.values())) / total
             has_cue = bool(cue and cue.search(c.text))
@@ -407,6 +422,8 @@ class ClauseScorer:
                 s += 2.5 if a.kind in CUE_DECIDES else 1.5
             if c.named:
                 s += 1.5
+            if has_cue and a.kind in ("validity", "effective") and SELF_REF.search(c.text):
+                s += 1.5  # "本办法…有效期5年": the document's own period, not a rating's ("评定结果有效期三年")
             if a.kind == "condition" and any(w in c.text for w in asked_measures):  # "…学历、学位、年龄等条件"
                 s += 1.0
             opened = a.answer_type.opens.search(c.text) if a.answer_type.opens else None

@@ -251,12 +251,17 @@ class AnswerEngine:
         if unknown:
             return Plan([], found=False, lead=self._refusal(a, "region", unknown[0]), intent="out_of_scope")
         search_region = route.region
+        inherited: tuple[str, str] | None = None
         if search_region and search_region == self.kb.gaz.canonical("全国"):
             search_region = None  # the whole country ("全国"): every domestic passage, placed or not, speaks of it
         for region in route.regions:
             if not self.covered.covers(region):
                 if self.covered.mentioned(region) and region == route.region:
                     search_region = None  # named in a text but no document is placed there: search them all
+                    continue
+                above = self.kb.placed_above(region) if region == route.region and a.kind != "target" else None
+                if above:  # its province's own policy holds there (a province's target is not the city's): inherited
+                    inherited = (region, above)
                     continue
                 return Plan([], found=False, lead=self._refusal(a, "region", region), intent="out_of_scope")
         if (
@@ -272,6 +277,10 @@ class AnswerEngine:
             if len(subs) >= 2:
                 return self._compare(a, subs)
         plan = self._run_planners(a, search_region)
+        if plan is not None and plan.found and plan.claims and inherited and not plan.lead:
+            gaz = self.kb.gaz
+            here, above = (place_name(gaz, r, a.lang) for r in inherited)
+            plan = replace(plan, lead=self.composer.render("inherited", a.lang, region=here, above=above))
         return plan or Plan([], found=False, lead=self._refusal(a, "missing"))
 
     def _run_planners(self, a: Analysis, region: str | None) -> Plan | None:

@@ -77,6 +77,7 @@ FIELD = re.compile(
 )
 DATE_FIELDS = ("成文日期", "印发日期", "发布日期", "颁布日期", "生成日期")
 SELF = _alt(WORDS["self_refs"])
+SELF_REF = re.compile(rf"(?:本|此)(?:{SELF})")  # "本办法", "本条例": the document speaking of itself
 # The effect clause: "本条例自2024年3月1日起施行", "本意见由…负责解释，自2019年1月1日起执行", "本细则自印发之日起实施".
 EFFECTIVE = re.compile(rf"(?:本|此)(?:{SELF})[^。；\n]{{0,40}}?(自[^，。；\n]{{2,30}}?(?:施行|执行|实施|实行|生效))")
 # The validity that follows it: "有效期至2028年12月31日", "有效期5年", "有效期五年", "暂定三年".
@@ -446,6 +447,10 @@ def describe(source: str, doc: CleanDoc, policies: list[Policy], gaz: Gazetteer,
 with open(Path(__file__).with_name("data") / "zone_english.toml", "rb") as _fh:
     ZONE_ENGLISH: dict[str, list[str]] = tomllib.load(_fh)
 ZONE_SUFFIX = r"(?:工业园区|高新技术产业开发区|经济技术开发区|高新区|开发区|经开区|新区|自治县|区|县|市)"
+with open(Path(__file__).with_name("data") / "not_zone_endings.txt", encoding="utf-8") as _fh:
+    _words = [w for w in (ln.split("#")[0].strip() for ln in _fh) if w]
+NOT_ZONE_ENDINGS = tuple(w for w in _words if not w.startswith("="))  # "居家社区": a common noun, no zone
+NOT_ZONE_NAMES = frozenset(w[1:] for w in _words if w.startswith("="))  # "深圳经济特区": the city itself
 NOT_A_PLACE = re.compile(
     r"^(?:[一二三四五六七八九十两多几]|各|全|本|国家|省级|市级|有关|下辖|所辖|市辖|城|中心城|重点|相关|其他|该|我|示范|产业|园|功能|先行|核心|集聚|试验|实验)"
 )
@@ -470,7 +475,7 @@ def learn_regions(doc: CleanDoc, gaz: Gazetteer) -> list[Region]:
             parent = gaz.canonical(m.group(1)) or ""
             name = m.group(2)
             core = re.sub(ZONE_SUFFIX + "$", "", name)
-            if name in ("区", "县", "市") or NOT_A_PLACE.match(name) or gaz.canonical(name):
+            if name in ("区", "县", "市") or NOT_A_PLACE.match(name) or name.endswith(NOT_ZONE_ENDINGS) or name in NOT_ZONE_NAMES or gaz.canonical(name):
                 continue
             if gaz.canonical(m.group(1) + name) == parent:
                 continue  # "内蒙古" + "自治区": the parent's own full name, no place inside it

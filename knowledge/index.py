@@ -404,6 +404,11 @@ class KnowledgeBase:
             idf = self._max_idf / 2
         return idf
 
+    def rare(self, term: str) -> bool:
+        """Whether no chunk, or hardly any (the rarest words' idf), holds ``term``."""
+        idf = self.idf_or_none(term)
+        return idf is None or idf >= 0.9 * self._max_idf
+
     def idf_or_none(self, term: str) -> float | None:
         """A word's idf in the index, or None when no document uses it."""
         self.load()
@@ -459,6 +464,21 @@ class KnowledgeBase:
         """One document's chunks in reading order (a look-up)."""
         self.load()
         return self._by_source.get(source, [])
+
+    def placed_above(self, region: str) -> str | None:
+        """The nearest place above ``region`` (below the country) that a document is placed at.
+
+        A province's own policy holds in each of its cities: "汕头的就业补贴" is answered by a 广东省
+        document when no document is about 汕头 itself.
+        """
+        self.load()
+        name = self.gaz.canonical(region)
+        if not name:
+            return None
+        for r in self.gaz.ancestors(name):
+            if self.gaz.level(r) != "国家" and self._placed.get(r, set()) & self._in_region.get(r, set()):
+                return r
+        return None
 
     def containing(self, term: str) -> list[Chunk]:
         """Chunks whose text holds ``term`` verbatim, found through the keyword index's postings.

@@ -435,7 +435,10 @@ class ClausePlanner:
             whole = SUPPORT_WORD.fullmatch(t)  # "购房补贴" as one word: its kind is "购房"
             kind = whole.group(1) if whole else t
             after = _followed(asked, t, SUPPORT_AFTER_RX)
-            if len(kind) < 2 or not (whole or after) or kind in NOT_KINDS or not self.finder.kb.tokenizer.known(kind):
+            tok = self.finder.kb.tokenizer
+            if len(kind) < 2 or not (whole or after) or kind in NOT_KINDS or not tok.known(kind):
+                continue
+            if tok.noun(kind) is False:  # "会不会给补助", "首台套之类的支持": a verb or particle names no kind of support
                 continue
             if kind.startswith("每"):  # "每亩奖励多少": a rate asked (written "200元/亩"), not a kind of support
                 continue

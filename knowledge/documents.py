@@ -475,7 +475,9 @@ def learn_regions(doc: CleanDoc, gaz: Gazetteer) -> list[Region]:
             parent = gaz.canonical(m.group(1)) or ""
             name = m.group(2)
             core = re.sub(ZONE_SUFFIX + "$", "", name)
-            if name in ("区", "县", "市") or NOT_A_PLACE.match(name) or name.endswith(NOT_ZONE_ENDINGS) or name in NOT_ZONE_NAMES or gaz.canonical(name):
+            if name in ("区", "县", "市") or NOT_A_PLACE.match(name) or gaz.canonical(name):
+                continue
+            if name.endswith(NOT_ZONE_ENDINGS) or name in NOT_ZONE_NAMES:
                 continue
             if gaz.canonical(m.group(1) + name) == parent:
                 continue  # "内蒙古" + "自治区": the parent's own full name, no place inside it

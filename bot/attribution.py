@@ -54,6 +54,15 @@ class Attribution:
                 return Quote(chunk.source, q.title, chunk.section_path, q.quote, tuple(chunk.span))
         return q
 
+    def _places(self, q: Quote) -> list[str]:
+        """The places a quote's policy is of: those its title names, else those its document is placed at
+        ("创业担保贷款常见问题" on a 广州 site is 广州's)."""
+        named = self.kb.gaz.names_in(q.title or "")
+        if named:
+            return named
+        doc = self.catalog.get(q.source)
+        return list(doc.regions) if doc is not None and len(doc.regions) == 1 else []
+
     def _in_place(self, plan: Plan, regions: list[str]) -> Plan:
         gaz = self.kb.gaz
         asked = [r for r in regions if gaz.level(r) not in ("国家", "")]
@@ -61,7 +70,7 @@ class Attribution:
             return plan
         kept = []
         for claim in plan.claims:
-            places = [p for q in claim.quotes for p in gaz.names_in(q.title or "") if gaz.level(p) not in ("国家", "")]
+            places = [p for q in claim.quotes for p in self._places(q) if gaz.level(p) not in ("国家", "")]
             if places and not any(gaz.contains(p, r) or gaz.contains(r, p) for p in places for r in asked):
                 log.info("dropped a claim under %s for a question about %s", places, asked)
                 continue

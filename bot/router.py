@@ -252,6 +252,8 @@ COMPARE_WORDS = (
     "more than",
     "which is",
 )
+# "到哪里备案", "向哪里申请", "在哪里办": where to go to do something, not which places have a policy
+WHERE_TO_DO = re.compile(r"[到向去往找在从]哪里|哪里(?=申请|申报|办|交|提交|备案|登记|投诉|报名|领|查|咨询)")
 LIST_WORDS = (
     "哪些地方",
     "哪些城市",
@@ -507,7 +509,7 @@ class Router:
             r"介绍|概况|讲讲|说说|讲了什么|讲了些什么|说了啥|主要内容|是干嘛|overview|introduce|summar", core, re.I
         ) and not re.search(r"多少|几|哪天|什么时候|谁", core):
             return "overview"
-        if _has(core, LIST_WORDS) and (len(regions) <= 1):
+        if _has(WHERE_TO_DO.sub("", core), LIST_WORDS) and (len(regions) <= 1):
             return "list"
         if len(regions) >= 2 and _has(core, COMPARE_WORDS):
             return "compare"

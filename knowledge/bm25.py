@@ -109,7 +109,7 @@ class BM25:
 
     def scores(self, query: Sequence[str]) -> dict[int, float]:
         out: dict[int, float] = {}
-        for t in set(query):
+        for t in dict.fromkeys(query):  # query order: the float sums never depend on hash order
             idf = self.idf.get(t)
             if idf is None:
                 continue

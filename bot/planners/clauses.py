@@ -18,7 +18,19 @@ from pathlib import Path
 import cn2an
 
 from bot.analysis import BOTH_VERSIONS, CHANGED, DOCUMENT_TYPES, WHEN, WHO, Analysis, document_years, load_answer_types
-from bot.clauses import CONDITION_MEASURES, CUE_DECIDES, ITEM_NUMBER, Clause, ClauseFinder, ClauseScorer, Scored, cut, said_of
+from bot.clauses import (
+    ARTICLE,
+    CONDITION_MEASURES,
+    CUE_DECIDES,
+    ITEM_NUMBER,
+    LONG,
+    Clause,
+    ClauseFinder,
+    ClauseScorer,
+    Scored,
+    cut,
+    said_of,
+)
 from bot.compose import Claim, Composer, Quote, supported
 from bot.coverage import place_name
 from bot.english import figures_in_english
@@ -114,6 +126,7 @@ HEAD_NUMBER = re.compile(  # a heading's number: "二、", "（一）", "1.", "�
 # a paragraph's run-in heading: its number and a short first sentence ("（四）大模型一体机。", "2.加快5G网络建设。")
 RUN_IN_HEAD = re.compile(r"(?m)^\s*(" + ITEM_NUMBER.pattern.removeprefix(r"^\s*") + r"[^。；，,\n\d]{2,24}?)。")
 UNDER_HEADING = 10  # a heading's items shown whole up to this many
+ENUMERATED = 12  # a list's items ("（一）…" under "应当符合下列条件：") shown whole up to this many
 ANSWER_SENTENCES = 2  # a question the text asks itself is quoted with this many sentences of its answer
 MONEY_IN = re.compile(r"\d[\d.]*\s*(?:万元|亿元|元|%)")
 MEASURE_ASKED = re.compile(r"([\u4e00-\u9fff]{2,8}?)(?:具体|大概|一般|大约|现在|目前)?(?:是|为)多少")
@@ -377,9 +390,23 @@ class ClausePlanner:
                     answer.append(x)
                 known = {p.clause.text for p in picks}
                 picks[i + 1 : i + 1] = [replace(picks[i], clause=x) for x in answer if x.text not in known]
+        listed: list[Scored] = []
         if t.name in ("list", "condition") and LIST_ASKED.search(a.route.question):
             picks = self._under_heading(a, best) or picks  # "基本材料要准备哪些": every item under "（一）基本材料"
+        opens = best.clause.text.endswith(("：", ":"))  # an opening says nothing without its items
+        if (
+            t.name == "list"
+            or (t.name == "condition" and (opens or LIST_ASKED.search(a.route.question)))
+            or (opens and t.name == "overview")
+        ):
+            listed = self._enumerated(a, best)  # "哪些情形必须终止": "有下列情形之一的，应当终止：" and every item, in order
+            picks = listed or picks
         claims = [self.claim(a, s, direct=i == 0) for i, s in enumerate(picks)]
+        if listed:  # the items under their opening, each quoted plainly: the title and article are said once
+            claims[1:] = [
+                Claim(self.composer.render("quote", a.lang, lead="", quote=s.clause.text.rstrip("。；;")), [self._quote(s.clause)])
+                for s in picks[1:]
+            ]
         parts = self._parts_named(a, best.clause.chunk.source) if t.name == "list" else []
         if parts:  # "建设内容有哪几大块": the headings under "二、建设内容" are the answer, no passage of one of them
             claims = []
@@ -715,7 +742,7 @@ class ClausePlanner:
         return place_name(gaz, names[0], lang)
 
     def _items_after(self, intro: Clause, limit: int = 8) -> list[Clause]:
-        """The items of a list whose opening ends its passage: the numbered lines the next passage starts with."""
+        """The items of a list whose opening (or an item) ends its passage: the numbered lines the next passage starts with."""
         chunks = self.finder.chunks_of(intro.chunk.source)
         i = intro.chunk.ordinal
         if not (0 <= i < len(chunks) - 1) or chunks[i].id != intro.chunk.id or not intro.chunk.text.rstrip().endswith(intro.text[-20:]):
@@ -895,6 +922,29 @@ class ClausePlanner:
                     for m in RUN_IN_HEAD.finditer(ch.text):
                         found.setdefault(m.group(1), ch)
         return list(found.items()) if 2 <= len(found) <= 12 else []
+
+    def _enumerated(self, a: Analysis, best: Scored) -> list[Scored]:
+        """The list the best clause opens or is an item of ("应当提交以下材料：" / "（一）…" … "（五）…"): its
+        opening and all its items in document order; none unless there are 2 to ``ENUMERATED`` items."""
+        c = best.clause
+        if "\n" in c.text:
+            return []  # the opening quoted with its items already
+        opening = ARTICLE.sub("", c.text).strip() if c.text.endswith(("：", ":")) else c.lead
+        if not opening:
+            return []
+        clauses = self.finder.document(c.chunk.source)
+        intro = next((x for x in clauses if x.article == c.article and ARTICLE.sub("", x.text).strip() == opening), None)
+        if intro is None:
+            return []
+        items = [x for x in clauses if x.lead == opening and x.article == c.article]
+        last = items[-1] if items else intro  # the list goes on in the next passage when it ends this one
+        if last is not intro or intro.text.endswith(("：", ":")):
+            items += [x for x in self._items_after(last, limit=ENUMERATED + 1) if x.text not in {y.text for y in items}]
+        starts = [x for x in items if ITEM_NUMBER.match(x.text)]
+        if not 2 <= len(starts) <= ENUMERATED or sum(len(x.text) for x in items) > 6 * LONG:
+            return []
+        scored = {x.clause.text: x for x in self.scorer.run(a, [intro, *items])}
+        return [scored[x.text] for x in (intro, *items) if x.text in scored]
 
     def _under_heading(self, a: Analysis, best: Scored) -> list[Scored]:
         """All the items under the heading that names what a list question asks ("（一）基本材料", "二、申请条件"),

@@ -19,7 +19,7 @@ from bot.compose import Claim, Composer, Quote
 from bot.coverage import Coverage, place_name
 from bot.figures import figure_text
 from bot.planners import Plan
-from bot.router import Route
+from bot.router import WHERE_TO_DO, Route
 from knowledge.documents import untitled
 from knowledge.index import KnowledgeBase
 
@@ -126,7 +126,7 @@ class FactPlanner:
             asks = bool(ASKS_WHICH.search(a.route.question) and ASKS_ITEMS.search(a.route.question)) or a.carried
             return a.kind in ("overview", "list", "target", "amount", "condition") and asks
         if intent == "list":
-            return bool(ACROSS_PLACES.search(a.route.question))
+            return bool(ACROSS_PLACES.search(WHERE_TO_DO.sub("", a.route.question)))
         return False
 
     def run(self, a: Analysis, region: str | None) -> Plan | None:
@@ -305,6 +305,9 @@ class FactPlanner:
                     items.append((p["region"], self._item_claim(p["region"], self._evidence_quote(p), route), p))
         if not items:
             items = self._term_scan(route)
+            if route.region:  # "河南哪里有信用担保机构": the places inside the one asked
+                gaz = self.kb.gaz
+                items = [x for x in items if x[0] and (x[0] == route.region or gaz.contains(route.region, x[0]))]
         seen: set[str] = set()
         claims: list[Claim] = []
         facts_out: list[dict[str, Any]] = []
@@ -369,7 +372,7 @@ class FactPlanner:
         terms = [t for t in terms if not any(t != o and t in o for o in terms)]
         terms = [t for t in terms if t not in LIST_STOP]
         out: list[str] = []
-        for t in sorted(set(terms), key=len, reverse=True):
+        for t in sorted(dict.fromkeys(terms), key=len, reverse=True):  # ties in question order, never hash order
             out.extend(VOCAB["key_synonyms"].get(t, [t]))
         return [t for t in dict.fromkeys(out) if len(t) >= 2][:4]
 

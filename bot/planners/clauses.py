@@ -394,11 +394,7 @@ class ClausePlanner:
         if t.name in ("list", "condition") and LIST_ASKED.search(a.route.question):
             picks = self._under_heading(a, best) or picks  # "基本材料要准备哪些": every item under "（一）基本材料"
         opens = best.clause.text.endswith(("：", ":"))  # an opening says nothing without its items
-        if (
-            t.name == "list"
-            or (t.name == "condition" and (opens or LIST_ASKED.search(a.route.question)))
-            or (opens and t.name == "overview")
-        ):
+        if t.name == "list" or opens or (t.name == "condition" and LIST_ASKED.search(a.route.question)):
             listed = self._enumerated(a, best)  # "哪些情形必须终止": "有下列情形之一的，应当终止：" and every item, in order
             picks = listed or picks
         claims = [self.claim(a, s, direct=i == 0) for i, s in enumerate(picks)]

@@ -56,6 +56,8 @@ PURPOSE = re.compile(
 DEFINES_AFTER = re.compile(r"[”\"」]?\s*[，,]?\s*(?:是指|系指|指的是|包含|包括)")
 DEFINES_BEFORE = re.compile(r"(?:所指|所称|所述)\s*[“\"「]?$")
 CJK_WORD = re.compile(r"[\u4e00-\u9fff]+")
+# an article's bracketed title: "第一条 【培育对象】已在税务部门登记为…", "【申报条件】…"
+BRACKET_TITLE = re.compile(r"^\s*(?:第[一二三四五六七八九十百零〇\d]+条)?\s*【([^】]{2,16})】")
 EXTREME = re.compile(r"最长|最短|最多|最少|最高|最低|上限")
 PURPOSE_ASKED = re.compile(r"目的|为什么|为何|宗旨|初衷|依据|根据什么|why|purpose", re.I)
 CUE_DECIDES = {"agency", "stacking", "date", "duration", "effective", "validity", "issued", "docnumber", "definition"}
@@ -94,6 +96,16 @@ def _abbreviates(short: str, full: str) -> bool:
         return False
     it = iter(full)
     return all(ch in it for ch in short)
+
+
+def _spelled_by(title: str, words: tuple[str, ...]) -> bool:
+    """Whether the question's words spell a title out (all but one of its characters): "培育对象" by 培育, 对象."""
+    covered = set()
+    for w in words:
+        i = title.find(w)
+        if len(w) >= 2 and i >= 0:
+            covered.update(range(i, i + len(w)))
+    return len(covered) >= len(title) - 1
 
 
 def cut(chunk: Chunk, rank: int, retrieval: float, *, named: bool = False, article: str = "") -> list[Clause]:
@@ -340,12 +352,12 @@ class ClauseScorer:
                 # an abbreviation's full form ("管委会" = 管理委员会: its characters in order) is the same word
                 same = t in equal or any(x in text and _abbreviates(t, x) for x in alternatives.get(t, ()))
                 got += (1.0 if same else 0.5) * w
+            elif shortened and t in shortened and shortened[t].search(text):
+                got += 0.6 * w
             elif len(t) >= 4 and t[:2] in text and t[2:] in text:
                 got += 0.6 * w
             elif len(t) == 3 and t[:2] in text:
                 got += 0.3 * w
-            elif shortened and t in shortened and shortened[t].search(text):
-                got += 0.6 * w
         return got / total
 
     @staticmethod
@@ -424,6 +436,9 @@ class ClauseScorer:
                 s += 1.5
             if has_cue and a.kind in ("validity", "effective") and SELF_REF.search(c.text):
                 s += 1.5  # "本办法…有效期5年": the document's own period, not a rating's ("评定结果有效期三年")
+            titled = BRACKET_TITLE.match(c.text)
+            if titled and _spelled_by(titled.group(1), a.topic):
+                s += 1.5  # "【培育对象】…" is what "要满足什么条件才能成为培育对象" asks about, by its own title
             if a.kind == "condition" and any(w in c.text for w in asked_measures):  # "…学历、学位、年龄等条件"
                 s += 1.0
             opened = a.answer_type.opens.search(c.text) if a.answer_type.opens else None

@@ -301,7 +301,32 @@ def _main_text(t: Tracked, meta: dict[str, str]) -> Tracked:
         piece = page.slice(pos[f[0]], pos[f[1] - 1] + 1)
         piece = piece.sub(r"\s+", _row_space if row else " ")
         parts.extend([piece, "\n"])
+    if parts:
+        first = min((pos[f[0]] for f in found if f and f[1] > f[0]), default=len(page.text))
+        parts.extend(x for line in _field_lines(page, first) for x in (line, "\n"))
     return Tracked.join(parts) if parts else page
+
+
+def _field_lines(page: Tracked, before: int, limit: int = 4) -> list[Tracked]:
+    """The page's dated field lines above its main text ("发布日期：2025-04-08 11:24:11", "发表时间：" and its
+    value on the next line), kept after the text: a page's date is quotable where the page shows it."""
+    out: list[Tracked] = []
+    starts = [m.start() for m in re.finditer(r"[^\n]*\S[^\n]*", page.text[:before])]
+    for i, a in enumerate(starts):
+        b = page.text.find("\n", a)
+        b = before if b < 0 or b > before else b
+        m = PAGE_FIELD.match(page.text[a:b].strip())
+        if not m or not re.match(r"发布|发表|成文|印发", m.group(1)):
+            continue
+        if not re.search(r"\d{4}", m.group(2)) and i + 1 < len(starts):  # "发表时间：" + "2025-11-18 17:37" below
+            nxt = page.text.find("\n", starts[i + 1])
+            b = before if nxt < 0 or nxt > before else nxt
+        piece = page.slice(a, b).sub(r"\s+", " ")
+        if re.search(r"\d{4}\s*[-年/.]\s*\d{1,2}", piece.text) and len(piece.text.strip()) <= 60:
+            out.append(piece)
+        if len(out) >= limit:
+            break
+    return out
 
 
 def _strip_markdown(t: Tracked) -> Tracked:

@@ -58,6 +58,9 @@ DEFINES_BEFORE = re.compile(r"(?:所指|所称|所述)\s*[“\"「]?$")
 CJK_WORD = re.compile(r"[\u4e00-\u9fff]+")
 # an article's bracketed title: "第一条 【培育对象】已在税务部门登记为…", "【申报条件】…"
 BRACKET_TITLE = re.compile(r"^\s*(?:第[一二三四五六七八九十百零〇\d]+条)?\s*【([^】]{2,16})】")
+# materials asked ("要准备哪些材料", "带什么证件"), and a passage that lists them ("提供《…申请表》、身份证件…")
+MATERIALS_ASKED = re.compile(r"材料|资料|证件|证明|准备什么|准备哪些|带什么|带哪些|documents?|materials?", re.I)
+MATERIALS_GIVEN = re.compile(r"提供|提交|携带|材料|资料|复印件|原件|《[^》]{2,30}(?:表|书|证|证明)》")
 EXTREME = re.compile(r"最长|最短|最多|最少|最高|最低|上限")
 PURPOSE_ASKED = re.compile(r"目的|为什么|为何|宗旨|初衷|依据|根据什么|why|purpose", re.I)
 CUE_DECIDES = {"agency", "stacking", "date", "duration", "effective", "validity", "issued", "docnumber", "definition"}
@@ -393,6 +396,7 @@ class ClauseScorer:
         purpose_asked = bool(PURPOSE_ASKED.search(a.route.question))
         asks_in = self._type_words(a.answer_type, a.route.question)  # the words asking the answer's type, read once
         cap_asked = bool(CAP_ASKED.search(a.route.question))  # "有上限吗": a limit answers as well as a sum given
+        materials = a.kind in ("condition", "list") and bool(MATERIALS_ASKED.search(a.route.question))
         unit = a.extra.get("unit")
         unit_rx = re.compile(rf"[\d一二三四五六七八九十百千两]+\s*(?:多)?{re.escape(unit)}") if unit else None
         asked_measures = [w for w in a.topic if w in CONDITION_MEASURES]
@@ -436,6 +440,8 @@ class ClauseScorer:
                 s += 1.5
             if has_cue and a.kind in ("validity", "effective") and SELF_REF.search(c.text):
                 s += 1.5  # "本办法…有效期5年": the document's own period, not a rating's ("评定结果有效期三年")
+            if materials and MATERIALS_GIVEN.search(c.text):
+                s += 1.0  # "要准备哪些材料": the passage that lists what to hand in
             titled = BRACKET_TITLE.match(c.text)
             if titled and _spelled_by(titled.group(1), a.topic):
                 s += 1.5  # "【培育对象】…" is what "要满足什么条件才能成为培育对象" asks about, by its own title

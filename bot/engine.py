@@ -259,9 +259,9 @@ class AnswerEngine:
                 if self.covered.mentioned(region) and region == route.region:
                     search_region = None  # named in a text but no document is placed there: search them all
                     continue
-                above = self.kb.placed_above(region) if region == route.region and a.kind != "target" else None
+                above = self.kb.placed_above(region) if a.kind != "target" else None
                 if above:  # its province's own policy holds there (a province's target is not the city's): inherited
-                    inherited = (region, above)
+                    inherited = inherited or (region, above)
                     continue
                 return Plan([], found=False, lead=self._refusal(a, "region", region), intent="out_of_scope")
         if (
@@ -359,6 +359,16 @@ class AnswerEngine:
                 out.append((sub, None if len(d) == 1 else region))
         return out
 
+    def _of_place(self, chunk: Any, region: str | None) -> bool:
+        """Whether a passage is of ``region`` (or of a place above or inside it): by its places, else its document's."""
+        if not region:
+            return True
+        gaz = self.kb.gaz
+        places = list(chunk.regions) or (
+            list(self.catalog.get(chunk.source).regions) if self.catalog and self.catalog.get(chunk.source) else []
+        )
+        return any(r == region or gaz.contains(r, region) or gaz.contains(region, r) for r in places)
+
     def _placed_in(self, source: str, region: str) -> bool:
         doc = self.catalog.get(source) if self.catalog is not None else None
         gaz = self.kb.gaz
@@ -384,7 +394,11 @@ class AnswerEngine:
         words = [t for t in words if not any(t != o and t in o for o in words)]  # "人才公寓", not also "人才"
         # only whole words are named: not a fragment the tokenizer left ("社局" of 人社局, "那篇") nor a verb ("提到")
         tok = self.kb.tokenizer
-        words = [t for t in words if a.route.lang == "en" or (tok.known(t) and tok.noun(t) is not False)][:3]
+        words = [t for t in words if a.route.lang == "en" or (tok.known(t) and tok.noun(t) is not False)]
+        if reason == "missing":  # never "没有提到工伤" of a 工伤保险条例: only words no passage of the place holds
+            place = region or a.route.region
+            words = [t for t in words if not any(self._of_place(c, place) for c in self.kb.containing(t))]
+        words = words[:3]
         what = re.sub(r"[\d.]+", "", "、".join(words) or a.route.category or "")[:30]  # never echo a number nobody cited
         return self.composer.render(
             "out_of_scope",

@@ -252,6 +252,9 @@ COMPARE_WORDS = (
     "more than",
     "which is",
 )
+# "几个员工", "几家企业" in the middle of a sentence: how many of something the asker has, not a question
+INDEFINITE = re.compile(r"几[个家位名项条次]\s*(?=[\u4e00-\u9fff]{2})")
+SITUATION = re.compile(r"我|咱|本单位|本公司|以前|之前|已经|去年|现在")  # the asker telling their own case
 # "到哪里备案", "向哪里申请", "在哪里办": where to go to do something, not which places have a policy
 WHERE_TO_DO = re.compile(r"[到向去往找在从]哪里|哪里(?=申请|申报|办|交|提交|备案|登记|投诉|报名|领|查|咨询)")
 LIST_WORDS = (
@@ -545,9 +548,17 @@ class Router:
     @staticmethod
     def clauses(question: str) -> list[str]:
         """The separate questions in one message: "要建几个园区？集聚多少企业" → two clauses."""
-        parts = [p.strip() for p in re.split(rf"[？?；;]|，(?=[^，]*(?:{ASKING_WORDS}))", question) if p.strip()]
-        asking = [p for p in parts if re.search(rf"{ASKING_WORDS}|如何|呢|how|what|which|when", p, re.I)]
-        return asking if len(asking) >= 2 else [question]
+        pieces = re.split(rf"([？?；;]|，(?=[^，]*(?:{ASKING_WORDS})))", question)
+        parts = [(p.strip(), end) for p, end in zip(pieces[::2], [*pieces[1::2], ""], strict=True) if p.strip()]
+        asks = rf"{ASKING_WORDS}|如何|呢|how|what|which|when"
+
+        def asking(p: str, end: str) -> bool:
+            # before a comma, "漏给几个员工交社保" tells the asker's situation: a count of something is no question
+            said = INDEFINITE.sub("", p) if end == "，" and SITUATION.search(p) else p
+            return bool(re.search(asks, said, re.I))
+
+        kept = [p for p, end in parts if asking(p, end)]
+        return kept if len(kept) >= 2 else [question]
 
     def _english_metric(self, q: str) -> str:
         """An English question's metric, as the policy words the glossary gives for it."""

@@ -107,7 +107,7 @@ LIST_ASKED = re.compile(r"哪些|哪几|都有什么|有什么|都有啥|有啥|
 LIMIT_ASKED = re.compile(r"上限|封顶|最多|限制|限额|不超过|cap\b|limit|at most", re.I)
 LIMIT_FIGURE = (
     r"(?:不得超过|不超过|超过|不低于|不少于|不高于|高于|低于|少于|达到)[^。；;，,\d]{0,14}"
-    r"\d[\d.]*\s*(?:万元|亿元|元|万美元|美元|%|人|名|个|家|项|倍)"
+    r"(?:\d[\d.]*\s*(?:万元|亿元|元|万美元|美元|%|人|名|个|家|项|倍)|百分之[零一二三四五六七八九十百点]+)"
 )
 # a sentence that goes on with the one before it, and a bound the two may share (for definitions)
 # after a topic word: a threshold ("投资30万元人民币以上") or, asked for a limit, a cap ("…人数超过…30%")

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from bot.analysis import DOCUMENT_TYPES, Analysis, AnswerType
+from bot.fit import fit, own_figures
 from bot.planners import DocumentCatalog
 from bot.vocab import load_words
 from knowledge.chunking import Chunk, sentence_item
@@ -58,6 +59,9 @@ DEFINES_BEFORE = re.compile(r"(?:所指|所称|所述)\s*[“\"「]?$")
 CJK_WORD = re.compile(r"[\u4e00-\u9fff]+")
 # an article's bracketed title: "第一条 【培育对象】已在税务部门登记为…", "【申报条件】…"
 BRACKET_TITLE = re.compile(r"^\s*(?:第[一二三四五六七八九十百零〇\d]+条)?\s*【([^】]{2,16})】")
+THRESHOLD_END = re.compile(r"\s*(?:及|或)?以[上下]")
+FINE_AFTER = re.compile(r"\s*以上[^，。；,;]{0,12}?(?:以下)?\s*(?:的)?(?:罚款|罚金)")
+FITTED = {"tier", "amount", "condition", "overview", "duration", "list"}  # answer types a tier that fits may answer
 # materials asked ("要准备哪些材料", "带什么证件"), and a passage that lists them ("提供《…申请表》、身份证件…")
 MATERIALS_ASKED = re.compile(r"材料|资料|证件|证明|准备什么|准备哪些|带什么|带哪些|documents?|materials?", re.I)
 MATERIALS_GIVEN = re.compile(r"提供|提交|携带|材料|资料|复印件|原件|《[^》]{2,30}(?:表|书|证|证明)》")
@@ -99,6 +103,12 @@ def _abbreviates(short: str, full: str) -> bool:
         return False
     it = iter(full)
     return all(ch in it for ch in short)
+
+
+def _threshold(text: str, end: int) -> bool:
+    """Whether the sum ending at ``end`` is a threshold met ("营业额200万元以上"), not a sum given or fined
+    ("处一万元以上五万元以下罚款")."""
+    return bool(THRESHOLD_END.match(text, end)) and not FINE_AFTER.match(text, end)
 
 
 def _spelled_by(title: str, words: tuple[str, ...]) -> bool:
@@ -397,6 +407,8 @@ class ClauseScorer:
         asks_in = self._type_words(a.answer_type, a.route.question)  # the words asking the answer's type, read once
         cap_asked = bool(CAP_ASKED.search(a.route.question))  # "有上限吗": a limit answers as well as a sum given
         materials = a.kind in ("condition", "list") and bool(MATERIALS_ASKED.search(a.route.question))
+        # the asker's own figures ("我奶奶今年78岁", "去年营收3亿"): the tier whose bounds hold them
+        mine = own_figures(a.route.question) if a.kind in FITTED else ()
         unit = a.extra.get("unit")
         unit_rx = re.compile(rf"[\d一二三四五六七八九十百千两]+\s*(?:多)?{re.escape(unit)}") if unit else None
         asked_measures = [w for w in a.topic if w in CONDITION_MEASURES]
@@ -452,13 +464,20 @@ class ClauseScorer:
                 s += 1.5
             if self._is_policy(c.chunk.source):  # the policy's own text before a report or news item retelling it
                 s += 0.6
-            money = len(MONEY.findall(c.text))
+            # sums given, not thresholds met ("营业额200万元以上…"): a list of thresholds pays nothing
+            money = sum(1 for m in MONEY.finditer(c.text) if not _threshold(c.text, m.end()))
             if a.kind in ("amount", "tier"):
                 s += min(money, 3) * 0.6 if money else -1.5
                 if money and not cap_asked and a.answer_type.figure is not None and a.answer_type.figure.search(c.text):
                     s += 1.0  # a sum given ("给予一次性最高20万元奖励"), not only a threshold met ("销售总额不低于100万元")
             if a.kind == "tier" and money >= 2:
                 s += 1.0
+            if mine:
+                fits = fit(c.text, mine)
+                # a sum asked: the tier that fits and pays ("…500万元以上的住宿业企业" under "…给予5万元奖励："),
+                # not a list of thresholds met ("住宿和餐饮业年度营业额200万元以上，居民服务…500万元以上…")
+                pays = a.kind not in ("amount", "tier") or money > 0 or not MONEY.search(c.text)
+                s += (1.5 if pays else 0.0) if fits > 0 else -1.0 if fits < 0 else 0.0
             if a.route.year and str(a.route.year) in c.text:
                 s += 0.5
             if unit_rx is not None:  # "多少条措施", "几个场景": a clause without such a count answers another question

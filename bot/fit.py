@@ -1,0 +1,117 @@
+"""Which tier fits the asker's own figures: "我奶奶今年78岁" against "65周岁以上…免费" and "年满60周岁不满65周岁…半价".
+
+A question may tell the asker's own case in figures (an age, a sum, a head count, a number of years).
+A clause that sets bounds on the same kind of figure ("…200万元以上", "不满65周岁", "20至45周岁") either
+holds the asker (every bound of one of its parts is met) or does not. The scorer weighs the first up and
+the second down, so "我们去年营收3亿，能拿哪一档" is answered by the tier that fits, not the first one.
+
+Units are read in families: ages (岁, 周岁), sums (元, 万元, 亿元, in 万元), heads (人, 名), years (年)
+and areas (平方米, ㎡). Numbers may be written in Chinese numerals ("六十五周岁").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+NUM = r"\d+(?:\.\d+)?|[零一二三四五六七八九十两百千]+"
+UNITS = {
+    "周岁": ("age", 1.0),
+    "岁": ("age", 1.0),
+    "亿元": ("sum", 10000.0),
+    "亿": ("sum", 10000.0),
+    "万元": ("sum", 1.0),
+    "万": ("sum", 1.0),
+    "元": ("sum", 0.0001),
+    "人": ("head", 1.0),
+    "名": ("head", 1.0),
+    "年": ("years", 1.0),
+    "平方米": ("area", 1.0),
+    "㎡": ("area", 1.0),
+}
+UNIT = "|".join(sorted(map(re.escape, UNITS), key=len, reverse=True))
+FIGURE = re.compile(rf"(?<![\d.])({NUM})\s*({UNIT})")
+# the words that make a figure a bound, before it ("年满", "不满", "超过") or after it ("以上", "以下", "以内")
+LOWER_BEFORE = re.compile(r"(?:年满|满|超过|高于|不低于|不少于|达到|达|大于)\s*$")
+UPPER_BEFORE = re.compile(r"(?:不满|未满|低于|不超过|不高于|少于|小于|不足)\s*$")
+LOWER_AFTER = re.compile(r"^\s*(?:（含）|\(含\))?\s*(?:及以上|以上|或以上|起)")
+UPPER_AFTER = re.compile(r"^\s*(?:（含）|\(含\))?\s*(?:及以下|以下|以内|之内)")
+RANGE = re.compile(rf"({NUM})\s*(?:{UNIT})?\s*(?:至|到|—|－|-|~|～)\s*({NUM})\s*({UNIT})")
+PARTS = re.compile(r"[^；;。，,]+")
+YEAR_OF_DATE = re.compile(r"^\d{4}$")
+EPSILON = 1e-6  # "不满65周岁" holds 64.99…, not 65
+
+
+@dataclass(frozen=True)
+class Figure:
+    kind: str
+    value: float
+
+
+def _number(text: str) -> float | None:
+    if re.fullmatch(r"\d+(?:\.\d+)?", text):
+        return float(text)
+    try:
+        from cn2an import cn2an
+
+        return float(cn2an(text.replace("两", "二"), "smart"))
+    except (ValueError, KeyError, TypeError):
+        return None
+
+
+def own_figures(question: str) -> tuple[Figure, ...]:
+    """The asker's own figures in a question ("78岁", "营收3亿", "招了5个人"); never a year ("2025年")."""
+    out = []
+    for m in FIGURE.finditer(question):
+        kind, scale = UNITS[m.group(2)]
+        value = _number(m.group(1))
+        if value is None or (kind == "years" and YEAR_OF_DATE.match(m.group(1))):
+            continue
+        if kind == "sum" and m.group(2) == "万" and question[m.end() : m.end() + 1] in "元":
+            continue  # "3万元" is read once, as 万元
+        out.append(Figure(kind, value * scale))
+    return tuple(out)
+
+
+@lru_cache(maxsize=20000)
+def _bounds(part: str) -> tuple[tuple[str, float, float], ...]:
+    """The bounds one part of a clause sets: (kind, low, high), open ends as ±inf."""
+    out: list[tuple[str, float, float]] = []
+    taken: list[tuple[int, int]] = []
+    for m in RANGE.finditer(part):  # "20至45周岁", "18—45周岁"
+        kind, scale = UNITS[m.group(3)]
+        lo, hi = _number(m.group(1)), _number(m.group(2))
+        if lo is not None and hi is not None and lo < hi:
+            out.append((kind, lo * scale, hi * scale))
+            taken.append(m.span())
+    for m in FIGURE.finditer(part):
+        if any(a <= m.start() < b for a, b in taken):
+            continue
+        kind, scale = UNITS[m.group(2)]
+        value = _number(m.group(1))
+        if value is None or (kind == "years" and YEAR_OF_DATE.match(m.group(1))):
+            continue
+        before, after = part[max(0, m.start() - 4) : m.start()], part[m.end() : m.end() + 6]
+        upper, lower = UPPER_BEFORE.search(before), LOWER_BEFORE.search(before)
+        strict = EPSILON if (upper or lower) and re.search(r"不满|未满|低于|少于|小于|不足|超过|高于|大于", before) else 0.0
+        if upper or UPPER_AFTER.match(after):
+            out.append((kind, float("-inf"), value * scale - strict))  # "不满65周岁": below 65
+        elif lower or LOWER_AFTER.match(after):
+            out.append((kind, value * scale + strict, float("inf")))  # "超过500万元": above it
+    return tuple(out)
+
+
+def fit(clause: str, figures: tuple[Figure, ...]) -> int:
+    """+1 when a part of the clause bounds the asker's figures and holds them all, -1 when the clause bounds
+    them but no part holds them, 0 when it says nothing of such figures."""
+    kinds = {f.kind for f in figures}
+    bounded = False
+    for part in PARTS.findall(clause):
+        bounds = [b for b in _bounds(part) if b[0] in kinds]
+        if not bounds:
+            continue
+        bounded = True
+        if all(any(f.kind == k and lo <= f.value <= hi for f in figures) for k, lo, hi in bounds):
+            return 1
+    return -1 if bounded else 0

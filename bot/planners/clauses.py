@@ -331,7 +331,9 @@ class ClausePlanner:
         ranked, tail = self._in_force(a, ranked)
         best = ranked[0]
         picks = [best]
-        if t.name in ("list", "overview") and not re.search(r"\d", DATE.sub("", best.clause.text)):
+        # an opening quoted with its items ("…不得有下列行为：\n（一）…"): the list is whole
+        whole_list = "\n" in best.clause.text and best.clause.text.split("\n")[0].rstrip().endswith(("：", ":"))
+        if t.name in ("list", "overview") and not whole_list and not re.search(r"\d", DATE.sub("", best.clause.text)):
             # a lead sentence with no figure: what it goes on to say ("…大会开幕。" → "16家企业签约落地…")
             c = best.clause
             after = {
@@ -356,7 +358,7 @@ class ClausePlanner:
                     picks.append(nxt)
         opened = t.opens.search(best.clause.text) if t.opens else None
         # "应当符合下列条件：" with its items answers "要具备什么条件" whole: other passages that mention it add nothing
-        complete = bool(opened and opened.group(1) in a.route.question and "\n" in best.clause.text)
+        complete = bool(opened and opened.group(1) in a.route.question and "\n" in best.clause.text) or whole_list
         for s in [] if complete else ranked[1:]:
             if len(picks) > MORE.get(t.name, 0):
                 break
@@ -391,7 +393,7 @@ class ClausePlanner:
                 known = {p.clause.text for p in picks}
                 picks[i + 1 : i + 1] = [replace(picks[i], clause=x) for x in answer if x.text not in known]
         listed: list[Scored] = []
-        if t.name in ("list", "condition") and LIST_ASKED.search(a.route.question):
+        if t.name in ("list", "condition") and LIST_ASKED.search(a.route.question) and not whole_list:
             picks = self._under_heading(a, best) or picks  # "基本材料要准备哪些": every item under "（一）基本材料"
         opens = best.clause.text.endswith(("：", ":"))  # an opening says nothing without its items
         if t.name == "list" or opens or (t.name == "condition" and LIST_ASKED.search(a.route.question)):

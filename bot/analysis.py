@@ -49,7 +49,7 @@ def document_years(question: str) -> set[int]:
 # "新版什么时候施行，老版呢", "新旧两版": each version is asked, in one question
 BOTH_VERSIONS = re.compile(r"新旧|新老|两版|两个版本|前后两版|(?:旧|老|原)版.{0,15}新版|新版.{0,15}(?:旧|老|原)版")
 DOCUMENT_TYPES = frozenset({"effective", "validity", "issued", "docnumber", "version"})  # answer types asked of a document as a whole
-ASKED_UNIT = re.compile(r"(?:多少|几)\s*(项|家|个|名|人|条|所|类|套|亩|年|天|个月|亿元|万元|元|款|张|档|批|件|台|次)")
+ASKED_UNIT = re.compile(r"(?:多少|几)\s*(个工作日|工作日|项|家|个月|个|名|人|条|所|类|套|亩|年|天|级|亿元|万元|元|款|张|档|批|件|台|次)")
 
 # A figure the asker states about themselves: "营收3亿", "投入800万", "600亩", "年薪30万元".
 # a number with its classifier: "一场", "1.2万张", "两个", "30多家"

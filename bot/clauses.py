@@ -465,7 +465,9 @@ class ClauseScorer:
             if self._is_policy(c.chunk.source):  # the policy's own text before a report or news item retelling it
                 s += 0.6
             # sums given, not thresholds met ("营业额200万元以上…"): a list of thresholds pays nothing
-            money = sum(1 for m in MONEY.finditer(c.text) if not _threshold(c.text, m.end()))
+            # an opening quoted with its items ("补贴条件：\n（1）…") is weighed by what its opening line says
+            said = c.text.split("\n", 1)[0] if "\n" in c.text and a.kind == "amount" else c.text  # (a tier: all of it)
+            money = sum(1 for m in MONEY.finditer(said) if not _threshold(said, m.end()))
             if a.kind in ("amount", "tier"):
                 s += min(money, 3) * 0.6 if money else -1.5
                 if money and not cap_asked and a.answer_type.figure is not None and a.answer_type.figure.search(c.text):

@@ -276,6 +276,8 @@ class AnswerEngine:
             subs = self._each(a, self._documents_named(a))
             if len(subs) >= 2:
                 return self._compare(a, subs)
+        if inherited:  # a province's passage answers for its city only when it says what is asked (a sum, a date…)
+            a = replace(a, extra={**a.extra, "inherited": True})
         plan = self._run_planners(a, search_region)
         if plan is not None and plan.found and plan.claims and inherited and not plan.lead:
             gaz = self.kb.gaz

@@ -449,7 +449,8 @@ with open(Path(__file__).with_name("data") / "zone_english.toml", "rb") as _fh:
 ZONE_SUFFIX = r"(?:工业园区|高新技术产业开发区|经济技术开发区|高新区|开发区|经开区|新区|自治县|区|县|市)"
 with open(Path(__file__).with_name("data") / "not_zone_endings.txt", encoding="utf-8") as _fh:
     _words = [w for w in (ln.split("#")[0].strip() for ln in _fh) if w]
-NOT_ZONE_ENDINGS = tuple(w for w in _words if not w.startswith("="))  # "居家社区": a common noun, no zone
+NOT_ZONE_ENDINGS = tuple(w for w in _words if not w.startswith(("=", "~")))  # "居家社区": a common noun, no zone
+NOT_IN_ZONE = tuple(w[1:] for w in _words if w.startswith("~"))  # "居民在合作区": a sentence, no name
 NOT_ZONE_NAMES = frozenset(w[1:] for w in _words if w.startswith("="))  # "深圳经济特区": the city itself
 NOT_A_PLACE = re.compile(
     r"^(?:[一二三四五六七八九十两多几]|各|全|本|国家|省级|市级|有关|下辖|所辖|市辖|城|中心城|重点|相关|其他|该|我|示范|产业|园|功能|先行|核心|集聚|试验|实验)"
@@ -477,8 +478,10 @@ def learn_regions(doc: CleanDoc, gaz: Gazetteer) -> list[Region]:
             core = re.sub(ZONE_SUFFIX + "$", "", name)
             if name in ("区", "县", "市") or NOT_A_PLACE.match(name) or gaz.canonical(name):
                 continue
-            if name.endswith(NOT_ZONE_ENDINGS) or name in NOT_ZONE_NAMES:
+            if name.endswith(NOT_ZONE_ENDINGS) or name in NOT_ZONE_NAMES or any(w in name for w in NOT_IN_ZONE):
                 continue
+            if any(gaz.canonical(name[i:]) for i in range(1, len(name) - 1)):
+                continue  # "上海市促进浦东新区…": a verb before a place already known (浦东新区), no new place
             if gaz.canonical(m.group(1) + name) == parent:
                 continue  # "内蒙古" + "自治区": the parent's own full name, no place inside it
             if not core or core in ("工业", "高新", "经济技术", "高新技术产业"):

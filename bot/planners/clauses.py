@@ -126,6 +126,15 @@ HEAD_NUMBER = re.compile(  # a heading's number: "二、", "（一）", "1.", "�
 # a paragraph's run-in heading: its number and a short first sentence ("（四）大模型一体机。", "2.加快5G网络建设。")
 RUN_IN_HEAD = re.compile(r"(?m)^\s*(" + ITEM_NUMBER.pattern.removeprefix(r"^\s*") + r"[^。；，,\n\d]{2,24}?)。")
 UNDER_HEADING = 10  # a heading's items shown whole up to this many
+_N = r"(?<![\d.])(?:\d{1,3}|[一二三四五六七八九十百两]+)\s*"
+# a count asked in a unit ("多少个工作日", "几级") and how a passage gives one: (pattern, English, Chinese)
+COUNT_GIVEN = {
+    "天": (re.compile(_N + r"(?:个)?(?:工作日|日|天)"), "the number of days", "具体天数"),
+    "个工作日": (re.compile(_N + r"(?:个)?(?:工作日|日|天)"), "the number of working days", "具体工作日数"),
+    "工作日": (re.compile(_N + r"(?:个)?(?:工作日|日|天)"), "the number of working days", "具体工作日数"),
+    "个月": (re.compile(_N + r"(?:个)?月"), "the number of months", "具体月数"),
+    "级": (re.compile(_N + r"(?:个)?(?:级|等|档|星)"), "the number of grades", "具体等级数"),
+}
 ENUMERATED = 12  # a list's items ("（一）…" under "应当符合下列条件：") shown whole up to this many
 ANSWER_SENTENCES = 2  # a question the text asks itself is quoted with this many sentences of its answer
 MONEY_IN = re.compile(r"\d[\d.]*\s*(?:万元|亿元|元|%)")
@@ -284,6 +293,13 @@ class ClausePlanner:
             unstated = self._unstated_in(best, [w for w in a.topic if w in CONDITION_MEASURES], a)
         if unstated:  # "公积金贷款利率是多少" answered by a passage on loan limits, in a text that never names a rate
             return self._not_stated(a, ranked, what=unstated)
+        count_rx = COUNT_GIVEN.get(a.extra.get("unit", ""))
+        if count_rx is not None and t.name not in DOCUMENT_TYPES:
+            # "多少个工作日能出结果", "分几级": a count in that unit, said by the best passage or one of its document
+            # as near the topic; else the documents do not say it
+            near = [s for s in read[:20] if s.clause.chunk.source == best.clause.chunk.source and s.coverage >= WEAK_COVERAGE]
+            if not any(count_rx[0].search(s.clause.text) for s in (best, *near)):
+                return self._not_stated(a, ranked, what=count_rx[1 if a.lang == "en" else 2])
         counted = a.extra.get("unit") not in (None, "元", "万元", "亿元")  # "最多能买几个", "支持多少个项目": a count, not a sum
         if t.figure is not None and t.figure_ask is not None and t.figure_ask.search(a.route.question.lower()) and not counted:
             # a threshold of what is asked: "在本市投资30万元人民币以上", "纳税均达1.5万元人民币以上"
@@ -525,6 +541,8 @@ class ClausePlanner:
         return self.catalog.placed_near(chunk.source, [region])
 
     def _answers(self, a: Analysis, best: Scored, ranked: list[Scored]) -> bool:
+        if a.extra.get("inherited") and a.answer_type.cue is not None and not best.cue:
+            return False  # "余杭区的VR工作室补贴" answered for 余杭 by a 浙江 passage that names no support at all
         if not a.topic:  # nothing asked but a kind of answer: only about a place or document the question names
             return (best.cue or best.clause.rank == 0) and (bool(a.route.regions) or best.clause.named)
         if best.coverage >= FOUND_COVERAGE or (best.clause.rank == 0 and best.coverage >= WEAK_COVERAGE):

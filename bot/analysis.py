@@ -256,9 +256,9 @@ class Analyzer:
         weak = next((t for t in self.types if t.weak and answer_type.name in t.weak_over and t.weak.search(q)), None)
         if weak is not None:
             return weak
-        if answer_type.weak is not None and not answer_type.ask.search(answer_type.weak.sub(" ", q)):
+        if answer_type.weak is not None and not answer_type.ask.search(answer_type.weak.sub("", q)):
             # asked only in this type's weak words ("运营经费至少多少": 至少), another kind of answer asked by name wins
-            rest = answer_type.weak.sub(" ", q)
+            rest = answer_type.weak.sub("", q)
             other = next((t for t in self.types if t is not answer_type and t.ask.search(rest)), None)
             if other is not None and other.name not in ("overview", "target"):
                 return other

@@ -466,7 +466,7 @@ class ClauseScorer:
                 s += 0.6
             # sums given, not thresholds met ("营业额200万元以上…"): a list of thresholds pays nothing
             # an opening quoted with its items ("补贴条件：\n（1）…") is weighed by what its opening line says
-            said = c.text.split("\n", 1)[0] if "\n" in c.text and a.kind == "amount" else c.text  # (a tier: all of it)
+            said = c.text.split("\n", 1)[0] if "\n" in c.text and a.kind == "amount" and not cap_asked else c.text  # (a tier, a cap: all)
             money = sum(1 for m in MONEY.finditer(said) if not _threshold(said, m.end()))
             if a.kind in ("amount", "tier"):
                 s += min(money, 3) * 0.6 if money else -1.5

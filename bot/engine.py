@@ -384,7 +384,10 @@ class AnswerEngine:
             plan = self._run_planners(sub, region)
             if plan and plan.found and plan.claims:
                 quoted = {q.quote for c in claims for q in c.quotes}  # a passage about several places is shown once
-                claims.extend(c for c in plan.claims[:2] if not {q.quote for q in c.quotes} <= quoted)
+                # two claims a side; a list's opening ("…下列行为：") brings its items along
+                first = plan.claims[0].quotes[0].quote.rstrip() if plan.claims[0].quotes else ""
+                take = 13 if first.endswith(("：", ":")) else 2
+                claims.extend(c for c in plan.claims[:take] if not {q.quote for q in c.quotes} <= quoted)
                 facts.extend(plan.facts or [])
         if not claims:
             return Plan([], found=False, lead=self._refusal(a, "missing"))

@@ -14,6 +14,7 @@ import re
 import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from pathlib import Path
 
 from bot.analysis import DOCUMENT_TYPES, Analysis, AnswerType
@@ -103,6 +104,12 @@ def _abbreviates(short: str, full: str) -> bool:
         return False
     it = iter(full)
     return all(ch in it for ch in short)
+
+
+@lru_cache(maxsize=4096)
+def _in_order(word: str) -> re.Pattern[str]:
+    """A word's characters in order, a few apart ("辅具" → 辅.{0,4}具): how a text may spell out its abbreviation."""
+    return re.compile(".{0,4}".join(map(re.escape, word)))
 
 
 def _threshold(text: str, end: int) -> bool:
@@ -396,11 +403,7 @@ class ClauseScorer:
         cue = a.answer_type.cue
         # a short word the documents (hardly) use may be an abbreviation of one they do use ("辅具" of 辅助器具, "残联" of
         # 残疾人联合会): its characters in order, a few apart
-        shortened = {
-            t: re.compile(".{0,4}".join(map(re.escape, t)))
-            for t in weights
-            if 2 <= len(t) <= 4 and CJK_WORD.fullmatch(t) and self.kb.rare(t)
-        }
+        shortened = {t: _in_order(t) for t in weights if 2 <= len(t) <= 4 and CJK_WORD.fullmatch(t) and self.kb.rare(t)}
         here = set(self.gaz.expand(a.region)) | set(self.gaz.ancestors(a.region)) if a.region else set()
         total_asked = bool(TOTAL_ASK.search(a.route.question))
         purpose_asked = bool(PURPOSE_ASKED.search(a.route.question))

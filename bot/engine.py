@@ -28,6 +28,7 @@ from bot.attribution import Attribution
 from bot.compose import Claim, Composer
 from bot.coverage import Coverage, place_name
 from bot.planners import Plan, Planner
+from bot.planners.clauses import ENUMERATED
 from bot.sessions import SessionStore
 from bot.vocab import load_words
 from knowledge.errors import KnowledgeError
@@ -361,16 +362,6 @@ class AnswerEngine:
                 out.append((sub, None if len(d) == 1 else region))
         return out
 
-    def _of_place(self, chunk: Any, region: str | None) -> bool:
-        """Whether a passage is of ``region`` (or of a place above or inside it): by its places, else its document's."""
-        if not region:
-            return True
-        gaz = self.kb.gaz
-        places = list(chunk.regions) or (
-            list(self.catalog.get(chunk.source).regions) if self.catalog and self.catalog.get(chunk.source) else []
-        )
-        return any(r == region or gaz.contains(r, region) or gaz.contains(region, r) for r in places)
-
     def _placed_in(self, source: str, region: str) -> bool:
         doc = self.catalog.get(source) if self.catalog is not None else None
         gaz = self.kb.gaz
@@ -386,7 +377,7 @@ class AnswerEngine:
                 quoted = {q.quote for c in claims for q in c.quotes}  # a passage about several places is shown once
                 # two claims a side; a list's opening ("…下列行为：") brings its items along
                 first = plan.claims[0].quotes[0].quote.rstrip() if plan.claims[0].quotes else ""
-                take = 13 if first.endswith(("：", ":")) else 2
+                take = 1 + ENUMERATED if first.endswith(("：", ":")) else 2
                 claims.extend(c for c in plan.claims[:take] if not {q.quote for q in c.quotes} <= quoted)
                 facts.extend(plan.facts or [])
         if not claims:
@@ -402,7 +393,8 @@ class AnswerEngine:
         words = [t for t in words if a.route.lang == "en" or (tok.known(t) and tok.noun(t) is not False)]
         if reason == "missing":  # never "没有提到工伤" of a 工伤保险条例: only words no passage of the place holds
             place = region or a.route.region
-            words = [t for t in words if not any(self._of_place(c, place) for c in self.kb.containing(t))]
+            if self.catalog is not None:
+                words = [t for t in words if not any(self.catalog.passage_about(c, place) for c in self.kb.containing(t))]
         words = words[:3]
         what = re.sub(r"[\d.]+", "", "、".join(words) or a.route.category or "")[:30]  # never echo a number nobody cited
         return self.composer.render(

@@ -61,7 +61,8 @@ DATE = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日")
 MONTHS = "January February March April May June July August September October November December".split()
 
 
-def _numeral(word: str) -> str | None:
+def numeral(word: str) -> str | None:
+    """A number written in digits or Chinese numerals ("六十五", "两千"), in plain digits."""
     from cn2an import cn2an
 
     try:
@@ -78,7 +79,7 @@ def _renderings(text: str) -> list[tuple[int, str, str]]:
         per = "".join(f" per {PER[u]}" for u in re.findall(r"[\u4e00-\u9fff㎡]+", m.group(3)))
         out.append((m.start(), english + per, m.group(0)))
     for m in CN_FIGURE.finditer(text):
-        value = _numeral(m.group(1) or m.group(2))
+        value = numeral(m.group(1) or m.group(2))
         if value is not None:
             english = f"{value}%" if m.group(1) else in_english(value, m.group(3))
             out.append((m.start(), english, m.group(0)))

@@ -15,6 +15,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from bot.english import numeral
+
 NUM = r"\d+(?:\.\d+)?|[零一二三四五六七八九十两百千]+"
 UNITS = {
     "周岁": ("age", 1.0),
@@ -41,6 +43,7 @@ RANGE = re.compile(rf"({NUM})\s*(?:{UNIT})?\s*(?:至|到|—|－|-|~|～)\s*({NU
 PARTS = re.compile(r"[^；;。，,]+")
 YEAR_OF_DATE = re.compile(r"^\d{4}$")
 EPSILON = 1e-6  # "不满65周岁" holds 64.99…, not 65
+STRICT = re.compile(r"(?:不满|未满|低于|少于|小于|不足|超过|高于|大于)\s*$")  # bounds that leave their figure out
 
 
 @dataclass(frozen=True)
@@ -50,14 +53,8 @@ class Figure:
 
 
 def _number(text: str) -> float | None:
-    if re.fullmatch(r"\d+(?:\.\d+)?", text):
-        return float(text)
-    try:
-        from cn2an import cn2an
-
-        return float(cn2an(text.replace("两", "二"), "smart"))
-    except (ValueError, KeyError, TypeError):
-        return None
+    value = numeral(text)
+    return float(value) if value is not None else None
 
 
 def own_figures(question: str) -> tuple[Figure, ...]:
@@ -94,7 +91,7 @@ def _bounds(part: str) -> tuple[tuple[str, float, float], ...]:
             continue
         before, after = part[max(0, m.start() - 4) : m.start()], part[m.end() : m.end() + 6]
         upper, lower = UPPER_BEFORE.search(before), LOWER_BEFORE.search(before)
-        strict = EPSILON if (upper or lower) and re.search(r"不满|未满|低于|少于|小于|不足|超过|高于|大于", before) else 0.0
+        strict = EPSILON if STRICT.search(before) else 0.0
         if upper or UPPER_AFTER.match(after):
             out.append((kind, float("-inf"), value * scale - strict))  # "不满65周岁": below 65
         elif lower or LOWER_AFTER.match(after):

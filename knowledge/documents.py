@@ -481,7 +481,7 @@ def learn_regions(doc: CleanDoc, gaz: Gazetteer) -> list[Region]:
             if name.endswith(NOT_ZONE_ENDINGS) or name in NOT_ZONE_NAMES or any(w in name for w in NOT_IN_ZONE):
                 continue
             if any(gaz.canonical(name[i:]) for i in range(1, len(name) - 1)):
-                continue  # "上海市促进浦东新区…": a verb before a place already known (浦东新区), no new place
+                continue  # a verb before a place already known ("…市促进XX新区…"), no new place
             if gaz.canonical(m.group(1) + name) == parent:
                 continue  # "内蒙古" + "自治区": the parent's own full name, no place inside it
             if not core or core in ("工业", "高新", "经济技术", "高新技术产业"):

@@ -235,6 +235,17 @@ class DocumentCatalog:
         gaz = self.kb.gaz
         return any(r == p or gaz.contains(r, p) or gaz.contains(p, r) for r in doc.regions for p in places)
 
+    def passage_about(self, chunk: Any, region: str | None) -> bool:
+        """Whether a passage is about ``region`` (or a place above or inside it): by the places it names, else by
+        its document's place (no place asked: any passage)."""
+        if not region:
+            return True
+        gaz = self.kb.gaz
+        places = [r for r in chunk.regions if gaz.level(r) != "国家"]
+        if places:
+            return any(gaz.contains(r, region) or gaz.contains(region, r) for r in places)
+        return self.placed_near(chunk.source, [region])
+
     def versions(self, source: str) -> list[DocInfo]:
         """Other documents that are versions of the same policy (same title once years and 修订/修正 notes are removed)."""
         doc = self.get(source)

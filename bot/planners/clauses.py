@@ -523,7 +523,7 @@ class ClausePlanner:
             words += (term[:2],) if self.finder.kb.tokenizer.known(term[:2]) else ()
         if region:  # every passage holding it verbatim (the keyword index's postings), of a document placed there
             kb = self.finder.kb
-            if any(self._about(c, region) for w in words for c in kb.containing(w)):
+            if any(self.catalog.passage_about(c, region) for w in words for c in kb.containing(w)):
                 return ""
             texts = [f"{h.chunk.section_path}" for h in kb.search(term, region=region, k=10, fusion="bm25", inherit=True)]
         else:
@@ -532,17 +532,9 @@ class ClausePlanner:
             return ""
         return term
 
-    def _about(self, chunk: Chunk, region: str) -> bool:
-        """Whether a passage is about ``region``: by the places it names, else by its document's place."""
-        gaz = self.finder.kb.gaz
-        places = [r for r in chunk.regions if gaz.level(r) != "国家"]
-        if places:
-            return any(gaz.contains(r, region) or gaz.contains(region, r) for r in places)
-        return self.catalog.placed_near(chunk.source, [region])
-
     def _answers(self, a: Analysis, best: Scored, ranked: list[Scored]) -> bool:
         if a.extra.get("inherited") and a.answer_type.cue is not None and not best.cue:
-            return False  # "余杭区的VR工作室补贴" answered for 余杭 by a 浙江 passage that names no support at all
+            return False  # a district's "…工作室补贴" is not answered by a provincial passage that names no support
         if not a.topic:  # nothing asked but a kind of answer: only about a place or document the question names
             return (best.cue or best.clause.rank == 0) and (bool(a.route.regions) or best.clause.named)
         if best.coverage >= FOUND_COVERAGE or (best.clause.rank == 0 and best.coverage >= WEAK_COVERAGE):

@@ -215,6 +215,9 @@ class AnswerEngine:
             return self._joined([self._plan(replace(a, answer_type=t)) for t in facts_asked])
         if len(clauses) < 2 or a.route.intent in ("greeting", "out_of_scope", "compare"):
             return self._plan(a)
+        if EACH.search(text) and len(self._documents_named(a)) >= 2:
+            # "A办法和B办法，哪个先出台？分别是什么日期？": one question of each document, not two questions
+            return self._plan(a)
         if len(document_years(text)) >= 2 or BOTH_VERSIONS.search(text):
             # "2020年的规定是多少，2026年新通知又是多少", "新版什么时候施行，老版呢": one question, two versions
             return self._plan(a)
@@ -371,8 +374,17 @@ class AnswerEngine:
         """Each document, place or part of the question answered on its own, side by side."""
         claims: list[Claim] = []
         facts: list[dict[str, Any]] = []
+        unsaid: list[str] = []
         for sub, region in subs:
             plan = self._run_planners(sub, region)
+            if plan is None or not plan.found:
+                # a side that does not say what is asked is named, not left out ("《A》没有写明有效期")
+                doc = self.catalog.get(sub.extra.get("only", "")) if self.catalog is not None else None
+                place = place_name(self.kb.gaz, region, sub.lang) if region else ""
+                if doc is not None or place:
+                    what = sub.answer_type.what[1 if sub.lang == "en" else 0] or ("that" if sub.lang == "en" else "这一内容")
+                    title = doc.title if doc is not None else ""
+                    unsaid.append(self.composer.render("not_stated", sub.lang, title=title, place=place, what=what, hint=False))
             if plan and plan.found and plan.claims:
                 quoted = {q.quote for c in claims for q in c.quotes}  # a passage about several places is shown once
                 # two claims a side; a list's opening ("…下列行为：") brings its items along
@@ -382,7 +394,7 @@ class AnswerEngine:
                 facts.extend(plan.facts or [])
         if not claims:
             return Plan([], found=False, lead=self._refusal(a, "missing"))
-        return Plan(claims, facts=facts)
+        return Plan(claims, facts=facts, tail="".join(unsaid))
 
     def _refusal(self, a: Analysis, reason: str, region: str = "") -> str:
         profile = a.extra.get("profile", ())  # "没有提到租房补贴", not the asker's own "大专、毕业"

@@ -11,6 +11,7 @@ of one policy are ingested, the answer comes from the one in force and names the
 from __future__ import annotations
 
 import re
+import tomllib
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
@@ -19,6 +20,7 @@ import cn2an
 
 from bot.analysis import BOTH_VERSIONS, CHANGED, DOCUMENT_TYPES, WHEN, WHO, Analysis, document_years, load_answer_types
 from bot.clauses import (
+    ANY_FIGURE,
     ARTICLE,
     CONDITION_MEASURES,
     CUE_DECIDES,
@@ -146,6 +148,14 @@ KEY_SHARE = 0.4  # a word this share of the topic's weight that the place's docu
 WEAK_COVERAGE = 0.25
 WHOLE_BELOW = 0.6  # passages found that hold less of the topic than this: their documents are read whole
 NEAR_ONLY = {"amount", "target", "tier"}
+with open(Path(__file__).parent.parent / "data" / "quantities.toml", "rb") as _fh:
+    _Q = tomllib.load(_fh)
+QUANTITY_TYPES = frozenset(_Q["types"])
+QUANTITY_ASK = re.compile(_Q["ask"], re.I)  # "每个月发多少"
+SHARE_ASK = re.compile(_Q["share_ask"], re.I)  # "费率是百分之多少"
+SHARE_GIVEN = re.compile(_Q["share"])  # "0.15%", "百分之六十"
+QUANTITY_WHAT = tuple(_Q["what"])
+NOT_A_FIGURE = re.compile(r"第[\d一二三四五六七八九十百零〇]+[条款章节项]")  # "第9条" numbers an article, not a quantity
 MORE = {"issued": 1, "condition": 3, "list": 5, "overview": 2, "tier": 2, "amount": 2, "target": 2, "article": 1, "date": 2, "version": 2}
 
 
@@ -333,10 +343,26 @@ class ClausePlanner:
                     return self._not_stated(a, ranked, what=t.figure_what[1 if a.lang == "en" else 0])
                 ranked = given + [s for s in pool if s not in given]
                 best = ranked[0]
+        if t.name in QUANTITY_TYPES and a.extra.get("unit") is None and QUANTITY_ASK.search(a.route.question):
+            # "失业保险金每个月发多少": a passage that names it without a figure does not answer; one near it that
+            # states a figure (a share, where a share is asked) does, else the documents do not say it
+            share = bool(SHARE_ASK.search(a.route.question))
+
+            def states(s: Scored) -> bool:
+                text = NOT_A_FIGURE.sub("", DATE.sub("", s.clause.text))
+                return bool(SHARE_GIVEN.search(text) or (not share and ANY_FIGURE.search(text)))
+
+            if not states(best):
+                near = max(WEAK_COVERAGE, best.coverage - 0.25)
+                stated = [s for s in read[:20] if s.clause.chunk.source == best.clause.chunk.source and s.coverage >= near and states(s)]
+                if not stated:
+                    return self._not_stated(a, ranked, what=QUANTITY_WHAT[1 if a.lang == "en" else 0])
+                ranked = stated + [s for s in ranked if s not in stated]
+                best = ranked[0]
         year = str(a.route.year or "")
         if t.name == "target" and year and not self._of_year(best, year):
             # "2030年的目标" where the document aims at 2025: a target for another year is no answer
-            dated = [s for s in ranked[:30] if self._of_year(s, year) and (s.cue or s.coverage >= WEAK_COVERAGE)]
+            dated = [s for s in ranked[:30] if self._of_year(s, year) and s.coverage >= WEAK_COVERAGE]  # of the topic, not any dated figure
             if not dated:
                 return self._not_stated(a, ranked, what=YEAR_TARGET[a.lang == "en"])
             ranked = dated + [s for s in ranked if s not in dated]

@@ -128,19 +128,20 @@ def _spelled_by(title: str, words: tuple[str, ...]) -> bool:
     return len(covered) >= len(title) - 1
 
 
-def cut(chunk: Chunk, rank: int, retrieval: float, *, named: bool = False, article: str = "") -> list[Clause]:
+def cut(chunk: Chunk, rank: int, retrieval: float, *, named: bool = False, article: str = "", lead: str = "") -> list[Clause]:
     """A chunk's clauses in order, each with its item heading and article.
 
     ``article`` is the article the chunk opens inside (its first lines continue an article an
     earlier chunk began). A chunk is cut once (the cut depends on its text only); each call
-    stamps the clauses with this retrieval's rank and score.
+    stamps the clauses with this retrieval's rank and score. ``lead`` is the list opening its first
+    items stand under when an earlier chunk ends with it ("2.个人缴费费率：" before "（1）未满35周岁…").
     """
-    key = (chunk.id, chunk.text, article)
+    key = (chunk.id, chunk.text, article, lead)
     base = _CUT_CACHE.get(key)
     if base is None:
         if len(_CUT_CACHE) >= 20000:
             _CUT_CACHE.clear()
-        base = _CUT_CACHE[key] = _cut(chunk, article)
+        base = _CUT_CACHE[key] = _cut(chunk, article, lead)
     # the constructor, not dataclasses.replace: this runs for every clause of every passage read
     return [Clause(c.text, c.chunk, rank, retrieval, c.label, c.article, c.position, named, c.lead) for c in base]
 
@@ -166,11 +167,10 @@ def last_article(text: str) -> str:
     return found[-1] if found else ""
 
 
-def _cut(chunk: Chunk, article: str = "") -> list[Clause]:
+def _cut(chunk: Chunk, article: str = "", lead: str = "") -> list[Clause]:
     rank, retrieval, named = 0, 0.0, False
     out: list[Clause] = []
     label = ""
-    lead = ""
     for m in re.finditer(r"(?<![第])(第[一二三四五六七八九十百零〇\d]+条)", " ".join(chunk.section[-1:])):
         article = m.group(1)
     pos = 0
@@ -275,13 +275,22 @@ class ClauseFinder:
         top = max((h.score for h in hits), default=1.0) or 1.0
         out: list[Clause] = []
         for rank, hit in enumerate(hits):
-            out.extend(cut(hit.chunk, rank, max(0.0, hit.score / top), named=hit.chunk.source in named, article=self.opens_in(hit.chunk)))
+            out.extend(
+                cut(
+                    hit.chunk,
+                    rank,
+                    max(0.0, hit.score / top),
+                    named=hit.chunk.source in named,
+                    article=self.opens_in(hit.chunk),
+                    lead=self.lead_in(hit.chunk),
+                )
+            )
         got = {h.chunk.id for h in hits}
         for src, span, _quote in a.extra.get("after", ()):  # a follow-up: the passages the last answer quoted, and the rest of them
             for ch in self.kb.chunks_of(src):
                 if ch.id not in got and ch.span[0] < span[1] and span[0] < ch.span[1]:
                     got.add(ch.id)
-                    out.extend(cut(ch, 5, 0.5, article=self.opens_in(ch)))
+                    out.extend(cut(ch, 5, 0.5, article=self.opens_in(ch), lead=self.lead_in(ch)))
         if keep is not None or only:  # a named document's article that retrieval ranked low ("…条例2010年版对研发经费…")
             for src in named[:2]:
                 out.extend(self.document(src, rank=3, named=True, keep=keep))
@@ -302,6 +311,18 @@ class ClauseFinder:
                 return found
         return ""
 
+    def lead_in(self, chunk: Chunk) -> str:
+        """The list opening a chunk's first items stand under when the chunk before it ends with it ("2.个人缴费费率：")."""
+        first = chunk.text.lstrip().split("\n", 1)[0]
+        if not ITEM_NUMBER.match(first):
+            return ""
+        chunks = self.kb.chunks_of(chunk.source)
+        i = chunk.ordinal
+        if not (0 < i < len(chunks) and chunks[i].id == chunk.id):
+            return ""
+        last = chunks[i - 1].text.rstrip().rsplit("\n", 1)[-1].strip()
+        return ARTICLE.sub("", last).strip() if last.endswith(("：", ":")) else ""
+
     def document(self, source: str, rank: int = 20, named: bool = False, keep: Callable[[Clause], bool] | None = None) -> list[Clause]:
         """Every clause of one document (for answers a document states once: its date of effect, validity).
 
@@ -309,7 +330,7 @@ class ClauseFinder:
         """
         out: list[Clause] = []
         for c in self.chunks_of(source):
-            out.extend(x for x in cut(c, 0, 0.0, article=self.opens_in(c)) if keep is None or keep(x))
+            out.extend(x for x in cut(c, 0, 0.0, article=self.opens_in(c), lead=self.lead_in(c)) if keep is None or keep(x))
         return [replace(x, rank=rank, named=named) for x in out]
 
 
@@ -412,6 +433,8 @@ class ClauseScorer:
         materials = a.kind in ("condition", "list") and bool(MATERIALS_ASKED.search(a.route.question))
         # the asker's own figures ("我奶奶今年78岁", "去年营收3亿"): the tier whose bounds hold them
         mine = own_figures(a.route.question) if a.kind in FITTED else ()
+        if a.kind == "target":  # a bare "多少": only an age is surely the asker's own ("我今年38岁"), a sum may be the one asked
+            mine = tuple(f for f in own_figures(a.route.question) if f.kind == "age")
         unit = a.extra.get("unit")
         unit_rx = re.compile(rf"[\d一二三四五六七八九十百千两]+\s*(?:多)?{re.escape(unit)}") if unit else None
         asked_measures = [w for w in a.topic if w in CONDITION_MEASURES]
@@ -421,6 +444,9 @@ class ClauseScorer:
         defined = [t for t in a.topic if len(t) >= 2 and (f"“{t}”" in a.route.question or f'"{t}"' in a.route.question)]
         if a.kind == "definition":
             defined = defined or [t for t in a.topic if len(t) >= 2]  # "最长能领多久": "领取期限最长为二十四个月" says the bound asked
+        # tiers written as numbered items ("（1）未满35周岁…不缴费；（2）满35周岁至未满45周岁…0.02%"): the item that
+        # holds the asker's figures where its siblings do not is the asker's tier, whatever words it repeats
+        misfit = {(c.chunk.id, c.article) for c in clauses if mine and ITEM_NUMBER.match(c.text) and fit(c.text, mine) < 0}
         out: list[Scored] = []
         seen: set[tuple[str, str]] = set()
         for c in clauses:
@@ -483,6 +509,8 @@ class ClauseScorer:
                 # not a list of thresholds met ("住宿和餐饮业年度营业额200万元以上，居民服务…500万元以上…")
                 pays = a.kind not in ("amount", "tier") or money > 0 or not MONEY.search(c.text)
                 s += (1.5 if pays else 0.0) if fits > 0 else -1.0 if fits < 0 else 0.0
+                if fits > 0 and pays and ctx >= 0.25 and ITEM_NUMBER.match(c.text) and (c.chunk.id, c.article) in misfit:
+                    s += 3.0
             if a.route.year and str(a.route.year) in c.text:
                 s += 0.5
             if unit_rx is not None:  # "多少条措施", "几个场景": a clause without such a count answers another question

@@ -382,7 +382,9 @@ class AnswerEngine:
                 doc = self.catalog.get(sub.extra.get("only", "")) if self.catalog is not None else None
                 place = place_name(self.kb.gaz, region, sub.lang) if region else ""
                 if doc is not None or place:
-                    what = sub.answer_type.what[1 if sub.lang == "en" else 0] or ("that" if sub.lang == "en" else "这一内容")
+                    # what a document states once (a date, a period) is named; anything else is "this"
+                    named = sub.kind in DOCUMENT_TYPES or sub.kind in ("date", "definition")
+                    what = sub.answer_type.what[1 if sub.lang == "en" else 0] if named else ("this" if sub.lang == "en" else "这一内容")
                     title = doc.title if doc is not None else ""
                     unsaid.append(self.composer.render("not_stated", sub.lang, title=title, place=place, what=what, hint=False))
             if plan and plan.found and plan.claims:

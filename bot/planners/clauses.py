@@ -354,7 +354,8 @@ class ClausePlanner:
 
             if not states(best):
                 near = max(WEAK_COVERAGE, best.coverage - 0.25)
-                stated = [s for s in read[:20] if s.clause.chunk.source == best.clause.chunk.source and s.coverage >= near and states(s)]
+                same = best.clause.chunk.source
+                stated = [s for s in read[:20] if s.clause.chunk.source == same and s.coverage >= near and states(s)]
                 if not stated:
                     return self._not_stated(a, ranked, what=QUANTITY_WHAT[1 if a.lang == "en" else 0])
                 ranked = stated + [s for s in ranked if s not in stated]
@@ -759,6 +760,12 @@ class ClausePlanner:
         label = re.sub(r"^\s*(?:\d{1,2}[.．、]|[（(][一二三四五六七八九十\d]{1,3}[）)]|[一二三四五六七八九十]{1,3}、)", "", c.label).strip()
         if label and not re.search(r"\d", label) and not where and not bare:
             where = f"（{label}）" if a.lang != "en" else f" ({label})"
+        heading = c.chunk.section[-1] if c.chunk.section else ""
+        if not c.label and not bare and ITEM_NUMBER.match(c.text) and ITEM_NUMBER.match(heading) and len(heading) <= 24:
+            # a numbered item under a numbered heading ("2.个人缴费费率：" / "（2）满35周岁…为0.02%"): the heading says of what
+            item = ITEM_NUMBER.sub("", heading).strip().rstrip("：:。")
+            if item and not re.search(r"\d", item):
+                where += f"（{item}）" if a.lang != "en" else f" ({item})"
         if a.lang == "en":
             return f"{name} {where.strip()}".strip(), title
         return f"{name}{where}", title

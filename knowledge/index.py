@@ -197,6 +197,8 @@ class KnowledgeBase:
         self._originals: dict[str, str] = {}
         self._qcache: dict[str, Any] = {}  # question -> embedding; groups repeat questions
         self._dense_cache: dict[tuple[Any, ...], dict[int, float]] = {}  # (text, n, place, generation) → scores
+        self._matrix: Any = None  # the chunks' vectors, one row a chunk, unit length: dense search is one product
+        self._under: dict[str, Any] = {}  # place → rows of the chunks about it or a place inside it (as Chroma's r: flags)
         self._facts: FactStore | None = None
         self._facts_gen = ""
 
@@ -368,11 +370,47 @@ class KnowledgeBase:
             for r in placed_in.get(c.source, ()):
                 self._placed.setdefault(r, set()).add(i)
             self._by_source.setdefault(c.source, []).append(c)
+        self._matrix, self._under = self._vectors(), {}
         self._loaded = live.name
-        if self._chunks:  # the vector index is read into memory by its first unfiltered query (≈0.2 s): here, not in a question
-            with contextlib.suppress(Exception):
-                probe = self._collection.get(limit=1, include=["embeddings"])["embeddings"][0]
-                self._collection.query(query_embeddings=[probe], n_results=1, include=["distances"])
+        if self._chunks:
+            self._rows_under("")  # the places' rows, read once here, not in a question
+
+    def _vectors(self) -> Any:
+        """Every chunk's vector from the Chroma collection, in chunk order and of unit length.
+
+        An exact search over a few thousand rows is one matrix product (well under a millisecond), cheaper than the
+        filtered approximate query, and its ranking never depends on how the graph was built.
+        """
+        import numpy as np
+
+        if not self._chunks:
+            return None
+        got = self._collection.get(include=["embeddings"])
+        dim = len(got["embeddings"][0]) if len(got["ids"]) else 0
+        matrix = np.zeros((len(self._chunks), dim), dtype=np.float32)
+        for cid, vec in zip(got["ids"], got["embeddings"], strict=True):
+            if cid in self._by_id:
+                matrix[self._by_id[cid]] = vec
+        norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+        return matrix / np.where(norms > 0, norms, 1.0)
+
+    def _rows_under(self, region: str) -> Any:
+        """The rows of the chunks whose places lie in ``region`` (the region or a place inside it)."""
+        import numpy as np
+
+        if not self._under:  # one pass over the chunks for every place at once, on the first filtered search
+            under: dict[str, list[int]] = {}
+            lineage: dict[str, list[str]] = {}
+            for i, c in enumerate(self._chunks):
+                for r in c.regions:
+                    if r not in lineage:
+                        lineage[r] = self.gaz.lineage(r)
+                    for name in lineage[r]:
+                        rows = under.setdefault(name, [])
+                        if not rows or rows[-1] != i:
+                            rows.append(i)
+            self._under = {name: np.asarray(rows, dtype=np.int64) for name, rows in under.items()}
+        return self._under.get(region, np.zeros(0, dtype=np.int64))
 
     def _learned_regions(self, gen: Path) -> None:
         """Teach this knowledge base's gazetteer the places its documents named, and its tokenizer the words
@@ -598,13 +636,17 @@ class KnowledgeBase:
         out = self._dense_cache.get(key)
         if out is not None:
             return dict(out)
-        vec = self._query_vector(text)
-        where = {f"r:{region}": True} if region else None
-        res = self._collection.query(query_embeddings=[vec], n_results=min(n, len(self._chunks)), where=where, include=["distances"])
+        import numpy as np
+
         out = {}
-        for cid, dist in zip(res["ids"][0], res["distances"][0], strict=True):
-            if cid in self._by_id:
-                out[self._by_id[cid]] = 1.0 - float(dist)
+        if self._matrix is not None:
+            vec = np.asarray(self._query_vector(text), dtype=np.float32)
+            vec = vec / (float(np.linalg.norm(vec)) or 1.0)
+            rows = self._rows_under(region) if region else np.arange(len(self._chunks))
+            if len(rows):
+                sims = self._matrix[rows] @ vec
+                top = np.argsort(-sims, kind="stable")[:n]  # ties in row order: the same ranking every run
+                out = {int(rows[j]): float(sims[j]) for j in top}
         if len(self._dense_cache) >= 256:
             self._dense_cache.pop(next(iter(self._dense_cache)))
         self._dense_cache[key] = out

@@ -184,8 +184,12 @@ def _cut(chunk: Chunk, article: str = "", lead: str = "") -> list[Clause]:
         elif lead and not ITEM_NUMBER.match(s):
             lead = ""  # the list has ended
         nxt = lines[i + 1] if i + 1 < len(lines) else ""
-        # "4.由单位法定代表人签字的《…承诺书》。" before "5.…": an item of a list, not the heading of what follows
-        in_run = bool(nxt) and _number_style(s) != "" and _number_style(s) == _number_style(nxt)
+        prev = lines[i - 1] if i else ""
+        # "4.由单位法定代表人签字的《…承诺书》。" before "5.…", or "（四）…可以查封或者扣押。" after "（三）…": an item of
+        # a list, not the heading of what follows
+        style = _number_style(s)
+        last = not nxt or bool(ARTICLE.match(nxt))  # nothing after it in its article for it to head
+        in_run = style != "" and (_number_style(nxt) == style or (last and _number_style(prev) == style))
         if ITEM_HEAD.match(s) and len(s) <= 30 and not sentence_item(s) and not in_run:  # "一、新建…每亩补助1500元。" says it
             label = s.rstrip("。")
             continue

@@ -40,9 +40,32 @@ ELDERLY = """宁波市老年人优待办法
 """
 
 
+# a step of a procedure, long enough that the whole list is too long to quote: its title is quoted
+_STEP = "经办部门应当在规定时限内完成审核，审核结果书面告知申请人，申请人对结果有异议的，可以按规定申请复核。" * 4
+HOUSING = f"""宁波市公共租赁住房管理办法
+
+第八条 住房保障部门处理住房保障纠纷，依法行使下列职权：
+（一）询问有关当事人；
+（二）查阅、复制有关资料；
+（三）对以欺骗手段取得的住房可以责令腾退或者收回。
+
+第九条 公共租赁住房保障的申请、审核程序如下：
+（一）申请。申请人到户籍所在地街道办事处提出申请，如实申报家庭收入、财产和住房情况。{_STEP}
+（二）初审。街道办事处对申请材料进行初审。{_STEP}
+（三）复审。区住房保障部门进行复审。{_STEP}
+（四）公示。复审通过的，在申请人所在社区公示。{_STEP}
+
+第十条 本办法自2024年3月1日起施行。
+"""
+
+
 @pytest.fixture(scope="module")
 def engine(built_home: Path, tmp_path_factory: pytest.TempPathFactory):
-    texts = {"ningbo_changhu_xian_banfa.txt": CARE, "ningbo_laonianren_youdai_banfa.txt": ELDERLY}
+    texts = {
+        "ningbo_changhu_xian_banfa.txt": CARE,
+        "ningbo_laonianren_youdai_banfa.txt": ELDERLY,
+        "ningbo_gongzufang_banfa.txt": HOUSING,
+    }
     return engine_on(built_home, tmp_path_factory, "kinds_s14", texts)
 
 
@@ -74,3 +97,17 @@ def test_a_compared_document_that_does_not_say_it_is_named(engine) -> None:
     a = engine.answer("宁波长期护理保险试行办法和老年人优待办法的有效期分别是多久？", "s5").to_json()
     assert a["found"] and "有效期5年" in a["answer"], a["answer"]
     assert "《宁波市长期护理保险试行办法》没有写明有效期" in a["answer"], a["answer"]
+
+
+def test_a_lists_short_last_item_is_an_item_not_a_heading(engine) -> None:
+    a = engine.answer("宁波住房保障部门处理住房保障纠纷可以行使哪些职权？", "s6").to_json()
+    assert a["found"], a["answer"]
+    assert all(x in a["answer"] for x in ("询问有关当事人", "查阅、复制有关资料", "责令腾退或者收回")), a["answer"]
+
+
+def test_a_list_too_long_to_quote_is_told_by_its_items_titles(engine) -> None:
+    a = engine.answer("宁波申请公租房要走哪些审核步骤？", "s7").to_json()
+    assert a["found"], a["answer"]
+    steps = ["（一）申请", "（二）初审", "（三）复审", "（四）公示"]
+    assert all(x in a["answer"] for x in steps), a["answer"]
+    assert [a["answer"].find(x) for x in steps] == sorted(a["answer"].find(x) for x in steps), a["answer"]

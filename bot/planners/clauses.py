@@ -126,6 +126,10 @@ HEAD_NUMBER = re.compile(  # a heading's number: "二、", "（一）", "1.", "�
     r"^\s*(?:[一二三四五六七八九十百]+、|[（(][一二三四五六七八九十百\d]+[）)]|\d{1,2}[.．、]|第[一二三四五六七八九十百]+[章节部分])\s*"
 )
 # a paragraph's run-in heading: its number and a short first sentence ("（四）大模型一体机。", "2.加快5G网络建设。")
+# the opening of a list of cases or conditions ("有下列情形之一的，不得交易：", "应当具备以下条件："), not of parts
+# ("个人账户基金由下列各项构成：")
+CASES_OPENING = re.compile(r"(?:下列|以下|如下)(?:情形|行为|条件|情况|事项)")
+ARTICLE_LINE = re.compile(r"(?m)^\s*第[一二三四五六七八九十百零〇\d]+条")  # the next article begins
 RUN_IN_HEAD = re.compile(r"(?m)^\s*(" + ITEM_NUMBER.pattern.removeprefix(r"^\s*") + r"[^。；，,\n\d]{2,24}?)。")
 UNDER_HEADING = 10  # a heading's items shown whole up to this many
 _N = r"(?<![\d.])(?:\d{1,3}|[一二三四五六七八九十百两]+)\s*"
@@ -439,7 +443,14 @@ class ClausePlanner:
         if t.name in ("list", "condition") and LIST_ASKED.search(a.route.question) and not whole_list:
             picks = self._under_heading(a, best) or picks  # "基本材料要准备哪些": every item under "（一）基本材料"
         opens = best.clause.text.endswith(("：", ":"))  # an opening says nothing without its items
-        if t.name == "list" or opens or (t.name == "condition" and LIST_ASKED.search(a.route.question)):
+        # an item of a list of conditions ("（二）未经合法权利人授权同意的；" under "有下列情形之一的，不得交易："): the list whole
+        item = (
+            t.name in ("condition", "overview")
+            and not a.carried
+            and bool(CASES_OPENING.search(best.clause.lead))
+            and bool(ITEM_NUMBER.match(best.clause.text))
+        )
+        if t.name == "list" or opens or item or (t.name == "condition" and LIST_ASKED.search(a.route.question)):
             listed = self._enumerated(a, best)  # "哪些情形必须终止": "有下列情形之一的，应当终止：" and every item, in order
             picks = listed or picks
         claims = [self.claim(a, s, direct=i == 0) for i, s in enumerate(picks)]
@@ -969,23 +980,62 @@ class ClausePlanner:
         opening and all its items in document order; none unless there are 2 to ``ENUMERATED`` items."""
         c = best.clause
         if "\n" in c.text:
-            return []  # the opening quoted with its items already
+            after = c.chunk.text[c.chunk.text.find(c.text) + len(c.text) :].lstrip()
+            chunks = self.finder.chunks_of(c.chunk.source)
+            i = c.chunk.ordinal
+            if not after and 0 <= i < len(chunks) - 1 and chunks[i].id == c.chunk.id:
+                after = chunks[i + 1].text.lstrip()  # the list goes on in the next passage
+            if c.chunk.text.find(c.text) < 0 or not ITEM_NUMBER.match(after):
+                return []  # the opening quoted with its items already
+            c = replace(c, text=c.text.split("\n", 1)[0].strip())  # cut short: the items go on after it
         opening = ARTICLE.sub("", c.text).strip() if c.text.endswith(("：", ":")) else c.lead
         if not opening:
             return []
         clauses = self.finder.document(c.chunk.source)
-        intro = next((x for x in clauses if x.article == c.article and ARTICLE.sub("", x.text).strip() == opening), None)
+
+        def first_line(x: Clause) -> str:
+            return ARTICLE.sub("", x.text.split("\n", 1)[0]).strip()
+
+        intro = next((x for x in clauses if x.article == c.article and first_line(x) == opening), None)
         if intro is None:
             return []
+        intro = replace(intro, text=intro.text.split("\n", 1)[0].strip())  # the opening alone: its items follow
         items = [x for x in clauses if x.lead == opening and x.article == c.article]
         last = items[-1] if items else intro  # the list goes on in the next passage when it ends this one
         if last is not intro or intro.text.endswith(("：", ":")):
             items += [x for x in self._items_after(last, limit=ENUMERATED + 1) if x.text not in {y.text for y in items}]
         starts = [x for x in items if ITEM_NUMBER.match(x.text)]
         if not 2 <= len(starts) <= ENUMERATED or sum(len(x.text) for x in items) > 6 * LONG:
-            return []
+            # items too long to quote whole, each opened by its own title ("（一）申请。申请人可登录…"): the titles
+            items = self._run_in_items(intro, opening)
+            if not items:
+                return []
         scored = {x.clause.text: x for x in self.scorer.run(a, [intro, *items])}
         return [scored[x.text] for x in (intro, *items) if x.text in scored]
+
+    def _run_in_items(self, intro: Clause, opening: str) -> list[Clause]:
+        """The titles of a list's items that open with one ("（一）申请。", "（二）初审。"), verbatim and in order,
+        up to the next article; none unless there are 2 to ``ENUMERATED``."""
+        chunks = self.finder.chunks_of(intro.chunk.source)
+        i = intro.chunk.ordinal
+        if not (0 <= i < len(chunks)) or chunks[i].id != intro.chunk.id:
+            return []
+        start = chunks[i].text.find(intro.text)
+        if start < 0:
+            return []
+        start += len(intro.text)
+        heads: list[Clause] = []
+        for ch in chunks[i : i + 6]:
+            text = ch.text[start:] if ch is chunks[i] else ch.text
+            offset = start if ch is chunks[i] else 0
+            end = ARTICLE_LINE.search(text)
+            text = text[: end.start()] if end else text
+            for m in RUN_IN_HEAD.finditer(text):
+                title = ch.text[offset + m.start(1) : offset + m.end(1) + 1].strip()  # "（一）申请。" as written
+                heads.append(replace(intro, text=title, chunk=ch, lead=opening, position=intro.position + 1 + len(heads)))
+            if end or len(heads) > ENUMERATED:
+                break
+        return heads if 2 <= len(heads) <= ENUMERATED else []
 
     def _under_heading(self, a: Analysis, best: Scored) -> list[Scored]:
         """All the items under the heading that names what a list question asks ("（一）基本材料", "二、申请条件"),

@@ -303,12 +303,17 @@ class ClauseFinder:
     def chunks_of(self, source: str) -> list[Chunk]:
         return self.kb.chunks_of(source)
 
+    def neighbours(self, chunk: Chunk) -> tuple[list[Chunk], int]:
+        """The chunks of ``chunk``'s document in order, and its place among them (-1 when it is not one of them)."""
+        chunks = self.kb.chunks_of(chunk.source)
+        i = chunk.ordinal
+        return chunks, i if 0 <= i < len(chunks) and chunks[i].id == chunk.id else -1
+
     def opens_in(self, chunk: Chunk) -> str:
         """The article a chunk opens inside: the last one begun in the chunks before it (three at most)."""
         if ARTICLE.match(chunk.text):
             return ""
-        chunks = self.kb.chunks_of(chunk.source)
-        i = chunk.ordinal if 0 <= chunk.ordinal < len(chunks) and chunks[chunk.ordinal].id == chunk.id else -1
+        chunks, i = self.neighbours(chunk)
         for prev in chunks[max(0, i - 3) : max(0, i)][::-1]:
             found = last_article(prev.text)
             if found:
@@ -320,9 +325,8 @@ class ClauseFinder:
         first = chunk.text.lstrip().split("\n", 1)[0]
         if not ITEM_NUMBER.match(first):
             return ""
-        chunks = self.kb.chunks_of(chunk.source)
-        i = chunk.ordinal
-        if not (0 < i < len(chunks) and chunks[i].id == chunk.id):
+        chunks, i = self.neighbours(chunk)
+        if i < 1:
             return ""
         last = chunks[i - 1].text.rstrip().rsplit("\n", 1)[-1].strip()
         return ARTICLE.sub("", last).strip() if last.endswith(("：", ":")) else ""
@@ -450,7 +454,7 @@ class ClauseScorer:
             defined = defined or [t for t in a.topic if len(t) >= 2]  # "最长能领多久": "领取期限最长为二十四个月" says the bound asked
         # tiers written as numbered items ("（1）未满35周岁…不缴费；（2）满35周岁至未满45周岁…0.02%"): the item that
         # holds the asker's figures where its siblings do not is the asker's tier, whatever words it repeats
-        misfit = {(c.chunk.id, c.article) for c in clauses if mine and ITEM_NUMBER.match(c.text) and fit(c.text, mine) < 0}
+        misfit = {(c.chunk.id, c.article) for c in clauses if ITEM_NUMBER.match(c.text) and fit(c.text, mine) < 0} if mine else set()
         out: list[Scored] = []
         seen: set[tuple[str, str]] = set()
         for c in clauses:

@@ -340,6 +340,7 @@ class KnowledgeBase:
         if self._loaded == live.name:
             return
         import chromadb
+        import numpy as np
 
         db = sqlite3.connect(f"file:{live / 'kb.sqlite'}?mode=ro", uri=True)
         try:
@@ -364,16 +365,23 @@ class KnowledgeBase:
         placed_in = {d[0]: json.loads(d[3] or "[]") for d in docs}
         placed_in = {src: set(rs) for src, rs in placed_in.items() if len(rs) <= 2}  # a report on many places is placed nowhere
         self._placed: dict[str, set[int]] = {}  # place → the chunks of the documents placed there
+        under: dict[str, list[int]] = {}  # place → rows of the chunks about it or a place inside it, in order
+        lineage: dict[str, list[str]] = {}
         for i, c in enumerate(self._chunks):
             for r in c.regions:
                 self._in_region.setdefault(r, set()).add(i)
+                if r not in lineage:
+                    lineage[r] = self.gaz.lineage(r)
+                for name in lineage[r]:
+                    rows = under.setdefault(name, [])
+                    if not rows or rows[-1] != i:
+                        rows.append(i)
             for r in placed_in.get(c.source, ()):
                 self._placed.setdefault(r, set()).add(i)
             self._by_source.setdefault(c.source, []).append(c)
-        self._matrix, self._under = self._vectors(), {}
+        self._matrix = self._vectors()
+        self._under = {name: np.asarray(rows, dtype=np.int64) for name, rows in under.items()}
         self._loaded = live.name
-        if self._chunks:
-            self._rows_under("")  # the places' rows, read once here, not in a question
 
     def _vectors(self) -> Any:
         """Every chunk's vector from the Chroma collection, in chunk order and of unit length.
@@ -393,24 +401,6 @@ class KnowledgeBase:
                 matrix[self._by_id[cid]] = vec
         norms = np.linalg.norm(matrix, axis=1, keepdims=True)
         return matrix / np.where(norms > 0, norms, 1.0)
-
-    def _rows_under(self, region: str) -> Any:
-        """The rows of the chunks whose places lie in ``region`` (the region or a place inside it)."""
-        import numpy as np
-
-        if not self._under:  # one pass over the chunks for every place at once, on the first filtered search
-            under: dict[str, list[int]] = {}
-            lineage: dict[str, list[str]] = {}
-            for i, c in enumerate(self._chunks):
-                for r in c.regions:
-                    if r not in lineage:
-                        lineage[r] = self.gaz.lineage(r)
-                    for name in lineage[r]:
-                        rows = under.setdefault(name, [])
-                        if not rows or rows[-1] != i:
-                            rows.append(i)
-            self._under = {name: np.asarray(rows, dtype=np.int64) for name, rows in under.items()}
-        return self._under.get(region, np.zeros(0, dtype=np.int64))
 
     def _learned_regions(self, gen: Path) -> None:
         """Teach this knowledge base's gazetteer the places its documents named, and its tokenizer the words
@@ -642,7 +632,7 @@ class KnowledgeBase:
         if self._matrix is not None:
             vec = np.asarray(self._query_vector(text), dtype=np.float32)
             vec = vec / (float(np.linalg.norm(vec)) or 1.0)
-            rows = self._rows_under(region) if region else np.arange(len(self._chunks))
+            rows = self._under.get(region, np.zeros(0, dtype=np.int64)) if region else np.arange(len(self._chunks))
             if len(rows):
                 sims = self._matrix[rows] @ vec
                 top = np.argsort(-sims, kind="stable")[:n]  # ties in row order: the same ranking every run

@@ -125,11 +125,11 @@ BOUND = re.compile(r"[\d一二三四五六七八九十百]+(?:周岁|岁|年|个
 HEAD_NUMBER = re.compile(  # a heading's number: "二、", "（一）", "1.", "第三章"
     r"^\s*(?:[一二三四五六七八九十百]+、|[（(][一二三四五六七八九十百\d]+[）)]|\d{1,2}[.．、]|第[一二三四五六七八九十百]+[章节部分])\s*"
 )
-# a paragraph's run-in heading: its number and a short first sentence ("（四）大模型一体机。", "2.加快5G网络建设。")
 # the opening of a list of cases or conditions ("有下列情形之一的，不得交易：", "应当具备以下条件："), not of parts
 # ("个人账户基金由下列各项构成：")
 CASES_OPENING = re.compile(r"(?:下列|以下|如下)(?:情形|行为|条件|情况|事项)")
-ARTICLE_LINE = re.compile(r"(?m)^\s*第[一二三四五六七八九十百零〇\d]+条")  # the next article begins
+ARTICLE_LINE = re.compile(ARTICLE.pattern, re.M)  # an article begins on this line
+# a paragraph's run-in heading: its number and a short first sentence ("（四）大模型一体机。", "2.加快5G网络建设。")
 RUN_IN_HEAD = re.compile(r"(?m)^\s*(" + ITEM_NUMBER.pattern.removeprefix(r"^\s*") + r"[^。；，,\n\d]{2,24}?)。")
 UNDER_HEADING = 10  # a heading's items shown whole up to this many
 _N = r"(?<![\d.])(?:\d{1,3}|[一二三四五六七八九十百两]+)\s*"
@@ -795,9 +795,8 @@ class ClausePlanner:
 
     def _items_after(self, intro: Clause, limit: int = 8) -> list[Clause]:
         """The items of a list whose opening (or an item) ends its passage: the numbered lines the next passage starts with."""
-        chunks = self.finder.chunks_of(intro.chunk.source)
-        i = intro.chunk.ordinal
-        if not (0 <= i < len(chunks) - 1) or chunks[i].id != intro.chunk.id or not intro.chunk.text.rstrip().endswith(intro.text[-20:]):
+        chunks, i = self.finder.neighbours(intro.chunk)
+        if not (0 <= i < len(chunks) - 1) or not intro.chunk.text.rstrip().endswith(intro.text[-20:]):
             return []
         items: list[Clause] = []
         for c in cut(chunks[i + 1], 0, 0.0):
@@ -980,12 +979,12 @@ class ClausePlanner:
         opening and all its items in document order; none unless there are 2 to ``ENUMERATED`` items."""
         c = best.clause
         if "\n" in c.text:
-            after = c.chunk.text[c.chunk.text.find(c.text) + len(c.text) :].lstrip()
-            chunks = self.finder.chunks_of(c.chunk.source)
-            i = c.chunk.ordinal
-            if not after and 0 <= i < len(chunks) - 1 and chunks[i].id == c.chunk.id:
+            at = c.chunk.text.find(c.text)
+            after = c.chunk.text[at + len(c.text) :].lstrip()
+            chunks, i = self.finder.neighbours(c.chunk)
+            if not after and 0 <= i < len(chunks) - 1:
                 after = chunks[i + 1].text.lstrip()  # the list goes on in the next passage
-            if c.chunk.text.find(c.text) < 0 or not ITEM_NUMBER.match(after):
+            if at < 0 or not ITEM_NUMBER.match(after):
                 return []  # the opening quoted with its items already
             c = replace(c, text=c.text.split("\n", 1)[0].strip())  # cut short: the items go on after it
         opening = ARTICLE.sub("", c.text).strip() if c.text.endswith(("：", ":")) else c.lead
@@ -1016,11 +1015,8 @@ class ClausePlanner:
     def _run_in_items(self, intro: Clause, opening: str) -> list[Clause]:
         """The titles of a list's items that open with one ("（一）申请。", "（二）初审。"), verbatim and in order,
         up to the next article; none unless there are 2 to ``ENUMERATED``."""
-        chunks = self.finder.chunks_of(intro.chunk.source)
-        i = intro.chunk.ordinal
-        if not (0 <= i < len(chunks)) or chunks[i].id != intro.chunk.id:
-            return []
-        start = chunks[i].text.find(intro.text)
+        chunks, i = self.finder.neighbours(intro.chunk)
+        start = chunks[i].text.find(intro.text) if i >= 0 else -1
         if start < 0:
             return []
         start += len(intro.text)

@@ -93,6 +93,8 @@ class AnswerType:
     weak_over: frozenset[str] = frozenset()
     # a clause opening the list of what is asked ("应当符合下列条件："); its first group must be in the question
     opens: re.Pattern[str] | None = None
+    # a sum the asker pays ("一年最少交多少", "租金多少"): any sum the passage states gives it, no support word needed
+    paid_ask: re.Pattern[str] | None = None
 
 
 @lru_cache(maxsize=4)
@@ -118,6 +120,7 @@ def load_answer_types(path: Path = DATA / "answer_types.toml") -> tuple[AnswerTy
                 re.compile(t["weak"], re.I) if t.get("weak") else None,
                 frozenset(t.get("weak_over", ())),
                 re.compile(t["opens"], re.I) if t.get("opens") else None,
+                re.compile(t["paid_ask"], re.I) if t.get("paid_ask") else None,
             )
         )
     if not out or out[-1].name != "overview":

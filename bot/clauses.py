@@ -66,7 +66,20 @@ FITTED = {"tier", "amount", "condition", "overview", "duration", "list"}  # answ
 # materials asked ("要准备哪些材料", "带什么证件"), and a passage that lists them ("提供《…申请表》、身份证件…")
 MATERIALS_ASKED = re.compile(r"材料|资料|证件|证明|准备什么|准备哪些|带什么|带哪些|documents?|materials?", re.I)
 MATERIALS_GIVEN = re.compile(r"提供|提交|携带|材料|资料|复印件|原件|《[^》]{2,30}(?:表|书|证|证明)》")
-EXTREME = re.compile(r"最长|最短|最多|最少|最高|最低|上限")
+
+
+def _extreme_groups() -> dict[str, tuple[str, ...]]:
+    out: dict[str, tuple[str, ...]] = {}
+    for line in (Path(__file__).parent / "data" / "extremes.txt").read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            group = tuple(dict.fromkeys(line.split()))
+            for word in group:
+                out.setdefault(word, group)
+    return out
+
+
+EXTREME_ALIKE = _extreme_groups()  # "最少" → ("最少", "最低", "至少", "不低于", "不少于")
+EXTREME = re.compile("|".join(sorted(EXTREME_ALIKE, key=len, reverse=True)))
 PURPOSE_ASKED = re.compile(r"目的|为什么|为何|宗旨|初衷|依据|根据什么|why|purpose", re.I)
 CUE_DECIDES = {"agency", "stacking", "date", "duration", "effective", "validity", "issued", "docnumber", "definition"}
 
@@ -84,6 +97,7 @@ class Clause:
     position: int = 0  # order inside the chunk
     named: bool = False  # its document is named in the question
     lead: str = ""  # the list opening an item stands under ("申请认定见习基地的单位应具备以下条件：")
+    opening: str = ""  # the first sentence of its paragraph, when it is not that ("我市城乡居民养老保险个人缴费实行…")
 
 
 @dataclass
@@ -143,7 +157,7 @@ def cut(chunk: Chunk, rank: int, retrieval: float, *, named: bool = False, artic
             _CUT_CACHE.clear()
         base = _CUT_CACHE[key] = _cut(chunk, article, lead)
     # the constructor, not dataclasses.replace: this runs for every clause of every passage read
-    return [Clause(c.text, c.chunk, rank, retrieval, c.label, c.article, c.position, named, c.lead) for c in base]
+    return [Clause(c.text, c.chunk, rank, retrieval, c.label, c.article, c.position, named, c.lead, c.opening) for c in base]
 
 
 # what a condition question may ask of the applicant ("年龄", "学历"): bot/data/condition_measures.txt
@@ -214,7 +228,9 @@ def _cut(chunk: Chunk, article: str = "", lead: str = "") -> list[Clause]:
             inline = INLINE_LEAD.match(parts[0]) if len(parts) > 1 else None
             for k, part in enumerate(parts):
                 under = ARTICLE.sub("", inline.group(1)).strip() if inline and k else lead
-                out.append(Clause(part.strip(), chunk, rank, retrieval, here, article, pos, named, under))
+                # the paragraph's subject, read with the two sentences after its first (not across a whole table cell)
+                opening = sentences[0] if sent is not sentences[0] and sent in sentences[1:3] else ""
+                out.append(Clause(part.strip(), chunk, rank, retrieval, here, article, pos, named, under, opening))
                 pos += 1
         if sentences and sentences[-1].endswith(("：", ":")):
             lead = ARTICLE.sub("", sentences[-1]).strip()  # the items on the next lines stand under it
@@ -464,6 +480,10 @@ class ClauseScorer:
             seen.add(key)
             # words of the question that name the document or section ("科技进步条例") are met by the
             # document; the clause itself must hold the rest
+            has_cue = bool(cue and cue.search(c.text))
+            # the paragraph's subject ("我市城乡居民养老保险个人缴费…") is read with a sentence that gives what is asked
+            # ("从2022年起，每年最低标准为400元…"); a sentence that gives nothing asked gains nothing by it
+            opening = c.opening if has_cue else ""
             context = " ".join(
                 x for x in (c.label, c.lead, " ".join(c.chunk.section[-2:]), c.chunk.policy, self._title(c.chunk.source)) if x
             )
@@ -476,8 +496,8 @@ class ClauseScorer:
             rest = {t: w for t, w in weights.items() if t not in named}
             cov = self.coverage(text, rest, alts, equal, shortened) if rest else (1.0 if named else 0.0)
             total = sum(weights.values()) or 1.0
-            ctx = (sum(named.values()) + cov * sum(rest.values())) / total
-            has_cue = bool(cue and cue.search(c.text))
+            opened = sum(w for t, w in rest.items() if opening and t in opening and t not in text)  # at half weight
+            ctx = min(1.0, (sum(named.values()) + cov * sum(rest.values()) + 0.5 * opened) / total)
             # a word met by the section heading, not by the clause or its document's title ("审核" under "第二章 审核"):
             # of two clauses in that section, the one that says it first
             doc_words = f"{c.chunk.policy} {self._title(c.chunk.source)}"
@@ -548,7 +568,7 @@ class ClauseScorer:
                 s += 2.5  # the official question asks what the user asks ("…需要具备哪些基本条件？")
             if defined and any(_defines(c.text, t) for t in defined):
                 s += 2.5  # "本措施所指“软件业”，包含…", "本办法所称“企业助保金”是指…"
-            if extremes and any(x in c.text for x in extremes):
+            if extremes and any(w in c.text for x in extremes for w in EXTREME_ALIKE[x]):
                 s += 0.8
             if not purpose_asked and PURPOSE.match(c.text):
                 s -= 2.5

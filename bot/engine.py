@@ -213,7 +213,8 @@ class AnswerEngine:
         if len(clauses) < 2 and len(facts_asked) >= 2 and a.kind in DOCUMENT_FACTS:
             # "文号和印发日期是啥": two facts of one document in one clause, each answered
             return self._joined([self._plan(replace(a, answer_type=t)) for t in facts_asked])
-        if len(clauses) < 2 or a.route.intent in ("greeting", "out_of_scope", "compare"):
+        if len(clauses) < 2 or a.route.intent in ("greeting", "out_of_scope", "compare") or a.kind == "tier":
+            # "发票金额刚好25万，算哪一档，能领多少？": the tier of the asker's figures, one question, not two
             return self._plan(a)
         if EACH.search(text) and len(self._documents_named(a)) >= 2:
             # "A办法和B办法，哪个先出台？分别是什么日期？": one question of each document, not two questions
@@ -222,9 +223,16 @@ class AnswerEngine:
             # "2020年的规定是多少，2026年新通知又是多少", "新版什么时候施行，老版呢": one question, two versions
             return self._plan(a)
         plans = []
+        earlier: list[str] = []  # the documents an earlier part named
         for clause in clauses:
             sub = self.analyzer.run(clause, {**state, "regions": a.route.regions or state.get("regions", [])})
             sub = replace(sub, extra={**sub.extra, "dense_text": text})  # one embedding a message: the whole question's
+            named = self._documents_named(sub)
+            if named:
+                earlier = named
+            elif len(earlier) == 1 and not sub.extra.get("document"):
+                # "5号通知什么时候施行？有效期多长？": the second part asks of the document the first names
+                sub = replace(sub, extra={**sub.extra, "document": earlier[0]})
             if not sub.route.regions and a.route.regions:
                 sub = replace(sub, route=replace(sub.route, regions=a.route.regions))
             if not sub.topic and a.topic:
@@ -240,7 +248,16 @@ class AnswerEngine:
             return plans[0]
         claims: list[Claim] = []
         for p in answered:
-            claims.extend(c for c in p.claims if all(c.text != x.text for x in claims))
+            for c in p.claims:
+                if any(c.text in x.text for x in claims):
+                    continue
+                # "…自2024年3月4日起施行" is said again, and more, by "…自2024年3月4日起施行，有效期5年": the longer stays
+                said = [i for i, x in enumerate(claims) if x.text in c.text]
+                if said:
+                    claims[said[0]] = c
+                    claims = [x for i, x in enumerate(claims) if i not in said[1:]]
+                else:
+                    claims.append(c)
         tail = "；".join(dict.fromkeys(p.tail for p in answered if p.tail))  # "以上出自旧版…" is kept with its clause
         facts = [f for p in answered for f in (p.facts or [])]
         return Plan(claims[:6], tail=tail, facts=facts, policy=answered[0].policy, source=answered[0].source)

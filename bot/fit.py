@@ -33,13 +33,15 @@ UNITS = {
     "㎡": ("area", 1.0),
 }
 UNIT = "|".join(sorted(map(re.escape, UNITS), key=len, reverse=True))
-FIGURE = re.compile(rf"(?<![\d.])({NUM})\s*({UNIT})")
+# "（含）", "（不含）" between a bound and its unit: "15（含）万元-25（不含）万元", "10（不含）万元以下"
+MARK = r"(?:[（(](不?)含[)）])?"
+FIGURE = re.compile(rf"(?<![\d.])({NUM})\s*{MARK}\s*({UNIT})")
 # the words that make a figure a bound, before it ("年满", "不满", "超过") or after it ("以上", "以下", "以内")
 LOWER_BEFORE = re.compile(r"(?:年满|满|超过|高于|不低于|不少于|达到|达|大于)\s*$")
 UPPER_BEFORE = re.compile(r"(?:不满|未满|低于|不超过|不高于|少于|小于|不足)\s*$")
 LOWER_AFTER = re.compile(r"^\s*(?:（含）|\(含\))?\s*(?:及以上|以上|或以上|起)")
 UPPER_AFTER = re.compile(r"^\s*(?:（含）|\(含\))?\s*(?:及以下|以下|以内|之内)")
-RANGE = re.compile(rf"({NUM})\s*(?:{UNIT})?\s*(?:至|到|—|－|-|~|～)\s*({NUM})\s*({UNIT})")
+RANGE = re.compile(rf"({NUM})\s*{MARK}\s*(?:{UNIT})?\s*{MARK}\s*(?:至|到|—|－|-|~|～)\s*({NUM})\s*{MARK}\s*({UNIT})\s*{MARK}")
 PARTS = re.compile(r"[^；;。，,]+")
 YEAR_OF_DATE = re.compile(r"^\d{4}$")
 EPSILON = 1e-6  # "不满65周岁" holds 64.99…, not 65
@@ -61,11 +63,11 @@ def own_figures(question: str) -> tuple[Figure, ...]:
     """The asker's own figures in a question ("78岁", "营收3亿", "招了5个人"); never a year ("2025年")."""
     out = []
     for m in FIGURE.finditer(question):
-        kind, scale = UNITS[m.group(2)]
+        kind, scale = UNITS[m.group(3)]
         value = _number(m.group(1))
         if value is None or (kind == "years" and YEAR_OF_DATE.match(m.group(1))):
             continue
-        if kind == "sum" and m.group(2) == "万" and question[m.end() : m.end() + 1] in "元":
+        if kind == "sum" and m.group(3) == "万" and question[m.end() : m.end() + 1] in "元":
             continue  # "3万元" is read once, as 万元
         out.append(Figure(kind, value * scale))
     return tuple(out)
@@ -76,22 +78,24 @@ def _bounds(part: str) -> tuple[tuple[str, float, float], ...]:
     """The bounds one part of a clause sets: (kind, low, high), open ends as ±inf."""
     out: list[tuple[str, float, float]] = []
     taken: list[tuple[int, int]] = []
-    for m in RANGE.finditer(part):  # "20至45周岁", "18—45周岁"
-        kind, scale = UNITS[m.group(3)]
-        lo, hi = _number(m.group(1)), _number(m.group(2))
+    for m in RANGE.finditer(part):  # "20至45周岁", "18—45周岁", "15（含）万元-25（不含）万元"
+        kind, scale = UNITS[m.group(6)]
+        lo, hi = _number(m.group(1)), _number(m.group(4))
         if lo is not None and hi is not None and lo < hi:
-            out.append((kind, lo * scale, hi * scale))
+            lo_out = EPSILON if "不" in (m.group(2) or "") + (m.group(3) or "") else 0.0
+            hi_out = EPSILON if "不" in (m.group(5) or "") + (m.group(7) or "") else 0.0
+            out.append((kind, lo * scale + lo_out, hi * scale - hi_out))
             taken.append(m.span())
     for m in FIGURE.finditer(part):
         if any(a <= m.start() < b for a, b in taken):
             continue
-        kind, scale = UNITS[m.group(2)]
+        kind, scale = UNITS[m.group(3)]
         value = _number(m.group(1))
         if value is None or (kind == "years" and YEAR_OF_DATE.match(m.group(1))):
             continue
         before, after = part[max(0, m.start() - 4) : m.start()], part[m.end() : m.end() + 6]
         upper, lower = UPPER_BEFORE.search(before), LOWER_BEFORE.search(before)
-        strict = EPSILON if STRICT.search(before) else 0.0
+        strict = EPSILON if STRICT.search(before) or m.group(2) == "不" else 0.0
         if upper or UPPER_AFTER.match(after):
             out.append((kind, float("-inf"), value * scale - strict))  # "不满65周岁": below 65
         elif lower or LOWER_AFTER.match(after):

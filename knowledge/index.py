@@ -4,8 +4,9 @@ Layout under ``home/index``: one folder per generation holding ``chroma/`` and
 ``kb.sqlite``, and a ``CURRENT`` file naming the live one. An ingest copies the
 live generation, applies its changes to the copy and switches ``CURRENT`` with
 an atomic rename at the end, so a crash or Ctrl-C mid-ingest leaves the
-previous index usable. Unchanged files (same content hash) are skipped; a
-changed file replaces its old chunks.
+previous index usable. Unchanged files (same content hash, processed by the
+same code) are skipped; a changed file, or any file after an upgrade of the
+cleaning, chunking or fact code, replaces its old chunks.
 """
 
 from __future__ import annotations
@@ -36,6 +37,29 @@ from knowledge.regions import Gazetteer, Region
 from knowledge.terms import defined_terms
 
 log = logging.getLogger(__name__)
+
+# The code and data that turn a file into chunks and facts: when any of them changes, every file is processed again
+# by the next ingest (a stored digest is the file's hash followed by this one).
+PROCESSING_FILES = ("normalize.py", "chunking.py", "documents.py", "regions.py", "terms.py", "facts.py", "data")
+
+
+def _processing_version() -> str:
+    h = hashlib.sha256()
+    here = Path(__file__).parent
+    for name in PROCESSING_FILES:
+        for f in sorted((here / name).rglob("*")) if (here / name).is_dir() else [here / name]:
+            if f.is_file():
+                h.update(f.name.encode() + b"\0" + f.read_bytes())
+    return h.hexdigest()[:12]
+
+
+PROCESSING_VERSION = _processing_version()
+
+
+def file_digest(data: bytes) -> str:
+    """What an ingest compares to skip an unchanged file: its content and the processing code's version."""
+    return f"{hashlib.sha256(data).hexdigest()}:{PROCESSING_VERSION}"
+
 
 SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm", ".text"}
 COLLECTION = "policy_chunks"
@@ -153,7 +177,7 @@ class Processor:
         if not chunks:
             raise BadDocument("no text to index after cleaning")
         terms = defined_terms(doc.text)
-        return Processed(source, path, hashlib.sha256(data).hexdigest(), doc, info, policies, chunks, learned, terms)
+        return Processed(source, path, file_digest(data), doc, info, policies, chunks, learned, terms)
 
 
 class KnowledgeBase:
@@ -248,8 +272,7 @@ class KnowledgeBase:
                 source = source_name(path, self.root)
                 try:
                     data = self.processor.read(path)
-                    digest = hashlib.sha256(data).hexdigest()
-                    if known.get(source) == digest:
+                    if known.get(source) == file_digest(data):
                         report.unchanged.append(source)
                         continue
                     todo.append(self.processor.process(path, source, data))

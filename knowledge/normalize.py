@@ -14,9 +14,12 @@ from __future__ import annotations
 
 import bisect
 import html
+import itertools
 import re
+import tomllib
 from dataclasses import dataclass, field
 from functools import lru_cache
+from pathlib import Path
 
 from knowledge.errors import BadDocument
 from knowledge.tracked import Tracked
@@ -372,7 +375,7 @@ def _script_and_width(t: Tracked) -> Tracked:
     for _ in range(2):
         t = t.sub(rf"(?<=[{CJK}）》])\(([^()\n]{{1,40}})\)", lambda m: "（" + m.group(1) + "）")
     # Spaces that PDF extraction puts around numbers and inside words.
-    t = t.sub(rf"(?<=[{CJK}{CJK_PUNCT}0-9%])[ ]+(?=[{CJK}])|(?<=[{CJK}])[ ]+(?=[0-9])", _drop_space)
+    t = t.sub(rf"(?<=[{CJK}{CJK_PUNCT}〔〕0-9%])[ ]+(?=[{CJK}{CJK_PUNCT}〔〕])|(?<=[{CJK}{CJK_PUNCT}〔〕])[ ]+(?=[0-9])", _drop_space)
     # and inside an article's number: "第 1 5 条" → "第15条"
     t = t.sub(r"(?<=第)\d+(?: +\d+)+(?= ?[条章节款])", lambda m: m.group(0).replace(" ", ""))
     return t.sub(r"(?m)^[ \t]+|[ \t]+$", "")
@@ -423,9 +426,34 @@ def _is_heading(s: str) -> bool:
     )
 
 
+with open(Path(__file__).parent / "data" / "doc_meta.toml", "rb") as _fh:
+    # a title line ends with a kind of document ("…实施意见", "…扶持办法（试行）"): the line after it is not its rest
+    TITLE_LINE = re.compile(rf"(?:{'|'.join(tomllib.load(_fh)['title_endings'])})(?:[（(][^（）()]{{1,16}}[）)])*$")
+ADDRESSEE = re.compile(r"^各[^。；]{1,60}[：:]$")  # "各区人民政府，市人民政府各部门：" opens the body
+
+
+def _wrap_width(lines: list[Tracked]) -> int:
+    """The width a hard-wrapped text (text taken from a PDF page) was cut at, or 0 for a text of whole paragraphs.
+
+    A text is hard-wrapped when at least a third of its long lines stop mid-sentence and run on into another body
+    line: '…为进一步完善全市城乡' + '居民基本养老保险…'. A text of paragraphs stops mid-sentence only at titles and
+    headings, which are followed by a heading or stand alone (at most a fifth of its lines in every set seen)."""
+    body = [x.text for x in lines if x.text.strip()]
+    long = [s for s in body if len(s) >= 12]
+    runs = [
+        len(a)
+        for a, b in itertools.pairwise(body)
+        if len(a) >= 12 and a[-1] not in TERMINAL and not _is_heading(a) and len(b) >= 12 and not _is_heading(b)
+    ]
+    if len(long) < 10 or len(runs) < len(long) / 3:
+        return 0
+    return int(sorted(runs)[len(runs) // 2])
+
+
 def _join_page_breaks(t: Tracked) -> Tracked:
-    """Join body lines cut by a page break: '重大元' + blank lines + '宇宙项目'."""
+    """Join body lines cut by a page break ('重大元' + blank lines + '宇宙项目'), and the lines of a hard-wrapped text."""
     lines = t.lines()
+    width = _wrap_width(lines)
     out: list[Tracked | str] = []
     i = 0
     while i < len(lines):
@@ -433,13 +461,16 @@ def _join_page_breaks(t: Tracked) -> Tracked:
         out.append(cur)
         j = i + 1
         s = cur.text
-        body = len(s) >= 45 and re.search("[，、。；]", s) and "\t" not in s
+        full = len(s) >= 45 or (width and len(s) >= 0.6 * width and (not _is_heading(s) or re.search("[，。；]", s)))
+        body = full and (width or re.search("[，、。；]", s)) and "\t" not in s
         if body and s[-1] not in TERMINAL and re.match(f"[{CJK}0-9a-zA-Z]|[，、]", s[-1]):
             while j < len(lines) and not lines[j].text.strip():
                 j += 1
             if j < len(lines):
                 nxt = lines[j].text
-                if nxt and "\t" not in nxt and not _is_heading(nxt) and re.match(f"[{CJK}0-9A-Za-z（“]", nxt):
+                titled = TITLE_LINE.search(s) and not re.search("[，。；：、]", s)
+                wrapped_on = not width or not (titled or ADDRESSEE.match(nxt))
+                if nxt and "\t" not in nxt and not _is_heading(nxt) and re.match(f"[{CJK}0-9A-Za-z（“]", nxt) and wrapped_on:
                     i = j  # the next line continues this sentence: no newline in between
                     continue
         out.append("\n")

@@ -37,6 +37,19 @@ def test_new_policy_text_is_found_without_rebuilding(fresh_home: Path) -> None:
     assert again.unchanged == ["tests/data/park_policy.txt"] and not again.changed
 
 
+def test_an_upgrade_of_the_cleaning_code_processes_unchanged_files_again(fresh_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import knowledge.index
+
+    kb = build_knowledge_base(make_settings(fresh_home))
+    kb.ingest([DATA / "park_policy.txt"])
+    assert kb.ingest([DATA / "park_policy.txt"]).unchanged == ["tests/data/park_policy.txt"]
+    # the same file after an upgrade of normalize.py / chunking.py / the place data: its chunks are made again
+    monkeypatch.setattr(knowledge.index, "PROCESSING_VERSION", "another-version")
+    again = kb.ingest([DATA / "park_policy.txt"])
+    assert again.updated == ["tests/data/park_policy.txt"] and not again.unchanged
+    assert kb.ingest([DATA / "park_policy.txt"]).unchanged == ["tests/data/park_policy.txt"]
+
+
 @pytest.mark.parametrize("name", ["park_policy_gbk.txt", "park_policy_crlf.txt"])
 def test_gbk_and_crlf_copies_read_the_same(fresh_home: Path, name: str) -> None:
     kb = build_knowledge_base(make_settings(fresh_home))

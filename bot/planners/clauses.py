@@ -35,7 +35,7 @@ from bot.clauses import (
 )
 from bot.compose import Claim, Composer, Quote, supported
 from bot.coverage import place_name
-from bot.english import figures_in_english
+from bot.english import figures_in_english, numeral
 from bot.planners import DocumentCatalog, Plan
 from bot.vocab import load_words
 from knowledge.chunking import H_SECTION, H_SUB, Chunk
@@ -43,7 +43,7 @@ from knowledge.chunking import H_SECTION, H_SUB, Chunk
 # how a direct answer is read from a clause, per answer type (the phrase is quoted verbatim)
 PHRASES = {
     "effective": re.compile(
-        r"自\s*[\d〇零一二三四五六七八九十]{4}\s*年[\d一二三四五六七八九十]{1,3}月(?:[\d一二三四五六七八九十]{1,3}日)?起?(?:施行|实施|执行|生效|实行)"
+        r"自\s*[\d〇零一二三四五六七八九十]{4}\s*年[\d一二三四五六七八九十]{1,3}月(?:[\d一二三四五六七八九十]{1,3}日)?起?(?:正式|开始)?(?:施行|实施|执行|生效|实行)"
         r"|自(?:印发|发布|公布|颁布|下发)之日起(?:施行|实施|执行|生效|实行)"
     ),
     "validity": re.compile(
@@ -144,6 +144,17 @@ COUNT_GIVEN = {
 ENUMERATED = 12  # a list's items ("（一）…" under "应当符合下列条件：") shown whole up to this many
 ANSWER_SENTENCES = 2  # a question the text asks itself is quoted with this many sentences of its answer
 MONEY_IN = re.compile(r"\d[\d.]*\s*(?:万元|亿元|元|%)")
+# a figure that gives a sum, a share, a multiple or a number of months' pay ("标准按照…基础养老金标准的13个月确定");
+# not a target's figure ("到2026年底，全市智算规模达17000PFLOPS")
+SUM_LIKE = re.compile(r"\d[\d.]*\s*(?:万元|亿元|元|%|倍|个月)|百分之|[一二三四五六七八九十百千两]+(?:万元|亿元|元|倍|个月)")
+TARGET_YEAR = re.compile(r"到\s*20\d\d\s*年")
+# what a passage read with its next sentence must name to be a support's sum: a support, a benefit, a fee
+ANY_MONEY_WORD = re.compile(r"补贴|补助|奖励|资助|津贴|补助金|抚恤金|救助金|待遇|礼包|费用|标准")
+# a numbered grade, band or class: "一级伤残", "第三档", "二类企业", "五星级"
+ORDINAL = re.compile(r"(?<![\d一二三四五六七八九十])第?([一二三四五六七八九十]{1,3}|\d{1,2})\s*(级|档|类|星)")
+# grades written as a span: "照护需求等级3-5级", "一至四级伤残"
+_GRADE_NO = r"([一二三四五六七八九十]{1,3}|\d{1,2})"
+ORDINAL_SPAN = re.compile(rf"{_GRADE_NO}\s*(?:-|－|—|~|～|至|到)\s*{_GRADE_NO}\s*(级|档|类|星)")
 MEASURE_ASKED = re.compile(r"([\u4e00-\u9fff]{2,8}?)(?:具体|大概|一般|大约|现在|目前)?(?:是|为)多少")
 NOT_KINDS = load_words(Path(__file__).parent.parent / "data" / "not_support_kinds.txt")
 FOUND_COVERAGE = 0.4
@@ -302,6 +313,12 @@ class ClausePlanner:
         best = ranked[0]
         if not self._answers(a, best, read):
             return None
+        graded = self._grade_asked(a, best, read)
+        if graded is None:  # "一级伤残…几个月" of a text whose table runs 五级 to 十级: it does not say
+            return self._not_stated(a, ranked)
+        if graded is not best:
+            best = graded
+            ranked = [best] + [s for s in ranked if s is not best]
         unstated = self._measure_unstated(a, best) if t.name in NEAR_ONLY else ""
         if t.name == "condition":  # "要多大年龄以下" of a text that sets no age
             unstated = self._unstated_in(best, [w for w in a.topic if w in CONDITION_MEASURES], a)
@@ -326,6 +343,8 @@ class ClausePlanner:
             # "按多少税率", "利率是多少", "贴息比例": a figure stated of the measure asked answers
             measures = [w for w in self.finder.kb.tokenizer.words(a.route.question) if len(w) >= 2 and MEASURE_WORD.search(w)]
 
+            paid = bool(t.paid_ask and t.paid_ask.search(a.route.question))
+
             def gives(s: Scored) -> bool:
                 text = s.clause.text
                 if t.figure_not and t.figure_not.search(text):
@@ -337,12 +356,33 @@ class ClausePlanner:
                 # an item under an opening that names the support ("…给予奖励和报酬：" / "（一）…提取不低于百分之七十的比例")
                 opened = bool(s.clause.lead) and bool(t.figure.search(f"{s.clause.lead}{text}"))
                 rated = any(_rated(text, w) for w in measures)  # "依法按照百分之十五的税率征收", "利率为3.45%"
+                if paid and MONEY_IN.search(text):  # a sum the asker pays: "每年最低标准为400元"
+                    return True
                 return bool(t.figure.search(text)) or any(_followed(text, w, rx) for w, rx in governs) or bool(headed) or opened or rated
 
-            if not gives(best):  # "上市奖励多少": a passage with the sum, else say it is not stated
+            def given_on(s: Scored, read: list[Scored]) -> Scored | None:
+                """The passage with the sentence after it, when that one states the figure of the support the
+                passage names ("…其遗属可以领取一次性丧葬补助金。" / "标准按照…基础养老金标准的13个月确定")."""
+                nxt = self._next_of(s, read)
+                if nxt is None or not SUM_LIKE.search(nxt.clause.text) or TARGET_YEAR.search(nxt.clause.text):
+                    return None
+                merged = self._merged(s, nxt)
+                return merged if merged is not s else None
+
+            merged = None if gives(best) else given_on(best, read)
+            if merged is not None:
+                best = merged
+                ranked = [best] + [s for s in ranked if s.clause.text not in best.clause.text]
+            elif not gives(best):  # "上市奖励多少": a passage with the sum, else say it is not stated
                 pool = self._whole_documents(a, ranked)
                 near = max(WEAK_COVERAGE, best.coverage - 0.25)
-                given = [s for s in pool[:30] if gives(s) and (s.coverage >= near or self._goes_on(best, s))]
+                given = []
+                for s in pool[:30]:
+                    if s.coverage >= near or self._goes_on(best, s):
+                        if gives(s):
+                            given.append(s)
+                        elif (m := given_on(s, pool)) is not None and ANY_MONEY_WORD.search(m.clause.text):
+                            given.append(m)
                 if not given:
                     return self._not_stated(a, ranked, what=t.figure_what[1 if a.lang == "en" else 0])
                 ranked = given + [s for s in pool if s not in given]
@@ -392,17 +432,10 @@ class ClausePlanner:
                     break
                 picks.append(nxt)
         if t.name == "definition":  # "…青年，其年龄在三十五周岁以下。超过三十五周岁不满四十五周岁的…参照适用": the rest of it
-            nxt = next((s for s in read if self._goes_on(best, s) and s.clause.position == best.clause.position + 1), None)
+            nxt = self._next_of(best, read)
             if nxt is not None and self._continues(best.clause.text, nxt.clause.text):
-                text = best.clause.chunk.text
-                i = text.find(best.clause.text)
-                j = text.find(nxt.clause.text, i + len(best.clause.text)) if i >= 0 else -1
-                if j >= 0 and not text[i + len(best.clause.text) : j].strip():  # one verbatim run: one quote
-                    merged = replace(best.clause, text=text[i : j + len(nxt.clause.text)])
-                    best = replace(best, clause=merged)
-                    picks = [best]
-                else:
-                    picks.append(nxt)
+                best = self._merged(best, nxt)
+                picks = [best] if nxt.clause.text in best.clause.text else [best, nxt]
         opened = t.opens.search(best.clause.text) if t.opens else None
         # "应当符合下列条件：" with its items answers "要具备什么条件" whole: other passages that mention it add nothing
         complete = bool(opened and opened.group(1) in a.route.question and "\n" in best.clause.text) or whole_list
@@ -1066,6 +1099,49 @@ class ClausePlanner:
         if doc is None or not doc.regions or self.catalog.placed_near(src, doc.regions):
             return None
         return named[0]
+
+    @staticmethod
+    def _grades(text: str) -> set[tuple[float, str]]:
+        def number(n: str) -> float | None:
+            v = numeral(n)
+            return float(v) if v is not None else None
+
+        out = {(v, cls) for n, cls in ORDINAL.findall(text) if (v := number(n)) is not None}
+        for a, b, cls in ORDINAL_SPAN.findall(text):
+            lo, hi = number(a), number(b)
+            if lo is not None and hi is not None and 0 < hi - lo <= 20:
+                out.update((float(v), cls) for v in range(int(lo), int(hi) + 1))
+        return out
+
+    def _grade_asked(self, a: Analysis, best: Scored, read: list[Scored]) -> Scored | None:
+        """The best passage, or the one of its document that names the grade asked when the best names its
+        siblings only ("五级伤残为22个月，六级…" for "一级伤残"); None when no passage read names it."""
+        asked = self._grades(a.route.question)
+        if not asked:
+            return best
+
+        def misses(s: Scored) -> bool:
+            have = self._grades(s.clause.text)
+            return any(len({g for g in have if g[1] == cls}) >= 2 and (v, cls) not in have for v, cls in asked)
+
+        if not misses(best):
+            return best
+        src = best.clause.chunk.source
+        return next((s for s in read if s.clause.chunk.source == src and asked & self._grades(s.clause.text) and not misses(s)), None)
+
+    def _next_of(self, best: Scored, read: list[Scored]) -> Scored | None:
+        """The sentence right after the best one in its paragraph, if it was read."""
+        return next((s for s in read if self._goes_on(best, s) and s.clause.position == best.clause.position + 1), None)
+
+    @staticmethod
+    def _merged(best: Scored, nxt: Scored) -> Scored:
+        """The best sentence and the next as one quote, when they run on verbatim in the chunk; else the best alone."""
+        text = best.clause.chunk.text
+        i = text.find(best.clause.text)
+        j = text.find(nxt.clause.text, i + len(best.clause.text)) if i >= 0 else -1
+        if j < 0 or text[i + len(best.clause.text) : j].strip():
+            return best
+        return replace(best, clause=replace(best.clause, text=text[i : j + len(nxt.clause.text)]))
 
     @staticmethod
     def _continues(first: str, then: str) -> bool:

@@ -68,6 +68,9 @@ MATERIALS_ASKED = re.compile(r"材料|资料|证件|证明|准备什么|准备�
 MATERIALS_GIVEN = re.compile(r"提供|提交|携带|材料|资料|复印件|原件|《[^》]{2,30}(?:表|书|证|证明)》")
 
 
+ASIDE = re.compile(r"[（(][^（）()]{1,4}[）)]")  # "（聘用）", "（含）": a short aside in brackets
+
+
 def _extreme_groups() -> dict[str, tuple[str, ...]]:
     out: dict[str, tuple[str, ...]] = {}
     for line in (Path(__file__).parent / "data" / "extremes.txt").read_text(encoding="utf-8").splitlines():
@@ -410,8 +413,10 @@ class ClauseScorer:
         got = 0.0
         alternatives = alternatives or {}
         low = text.lower()  # the tokenizer lowers Latin letters: "4a" is met by "4A 级"
+        # a short aside inside a word does not hide it: "签订二年及以上劳动（聘用）合同" says 劳动合同
+        bare = ASIDE.sub("", text) if "（" in text or "(" in text else text
         for t, w in weights.items():
-            if t in text or t in low:
+            if t in text or t in low or t in bare:
                 got += w
             elif any(x in text for x in alternatives.get(t, ())):  # the policy's wording for it, a looser match
                 # an abbreviation's full form ("管委会" = 管理委员会: its characters in order) is the same word

@@ -43,8 +43,12 @@ log = logging.getLogger(__name__)
 PROCESSING_FILES = ("normalize.py", "chunking.py", "documents.py", "regions.py", "terms.py", "facts.py", "data")
 
 
+# raised when the way this module stores or tokenizes a chunk changes (2: the words a short aside splits)
+INDEX_FORMAT = "2"
+
+
 def _processing_version() -> str:
-    h = hashlib.sha256()
+    h = hashlib.sha256(INDEX_FORMAT.encode())
     here = Path(__file__).parent
     for name in PROCESSING_FILES:
         for f in sorted((here / name).rglob("*")) if (here / name).is_dir() else [here / name]:
@@ -54,6 +58,19 @@ def _processing_version() -> str:
 
 
 PROCESSING_VERSION = _processing_version()
+
+
+ASIDE = re.compile(r"[（(][^（）()\n]{1,4}[）)]")  # "劳动（聘用）合同", "首台（套）": a short aside inside a word
+
+
+def _index_tokens(tokenizer: Tokenizer, text: str) -> list[str]:
+    """The keyword index's tokens of a chunk, and the words a short aside splits: "劳动（聘用）合同" is found by 劳动合同."""
+    tokens = tokenizer.tokens(text)
+    bare = ASIDE.sub("", text)
+    if bare != text:
+        have = set(tokens)
+        tokens += [t for t in dict.fromkeys(tokenizer.tokens(bare)) if t not in have]
+    return tokens
 
 
 def file_digest(data: bytes) -> str:
@@ -800,7 +817,7 @@ def _store_document(db: sqlite3.Connection, p: Processed, tokenizer: Tokenizer) 
                 json.dumps(c.section, ensure_ascii=False),
                 c.policy,
                 json.dumps(c.regions, ensure_ascii=False),
-                json.dumps(tokenizer.tokens(c.index_text(p.info.title)), ensure_ascii=False),
+                json.dumps(_index_tokens(tokenizer, c.index_text(p.info.title)), ensure_ascii=False),
             )
             for c in p.chunks
         ],

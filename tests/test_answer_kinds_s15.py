@@ -61,7 +61,18 @@ INJURY = """宁波市工伤保险实施办法
 第二十条 以统筹地区上年度职工月平均工资为基数，一次性伤残就业补助金标准：五级伤残为34个月，六级伤残为28个月，\
 七级伤残为20个月，八级伤残为16个月，九级伤残为12个月，十级伤残为8个月。
 
+第二十五条 用人单位未按规定提出工伤认定申请的，处二万元以上二十万元以下罚款。
+
 第三十条 本办法自2023年3月1日起施行。
+"""
+
+TALENT = """宁波市人才公寓管理办法
+
+第五条 申请人须与用人单位签订二年及以上劳动（聘用）合同，并在本市缴纳社会保险。
+
+第六条 人才公寓租金按周边市场租金的70%确定。
+
+第九条 本办法自2024年1月1日起施行。
 """
 
 
@@ -71,6 +82,7 @@ def engine(built_home: Path, tmp_path_factory: pytest.TempPathFactory):
         "ningbo_jumin_yanglao_yijian.txt": PENSION,
         "ningbo_qiche_butie_gonggao.md": CAR,
         "ningbo_gongshang_banfa.txt": INJURY,
+        "ningbo_rencai_gongyu_banfa.txt": TALENT,
     }
     return engine_on(built_home, tmp_path_factory, "kinds_s15", texts)
 
@@ -124,3 +136,13 @@ def test_a_grade_the_table_does_not_list_is_not_stated(engine) -> None:
     assert not a["found"], a["answer"]
     b = engine.answer("宁波工伤七级伤残的一次性伤残就业补助金是几个月？", "s6").to_json()
     assert b["found"] and "20个月" in b["answer"], b["answer"]
+
+
+def test_a_fine_asked_as_how_much_is_the_fine_stated(engine) -> None:
+    a = engine.answer("宁波用人单位不提出工伤认定申请，要罚多少？", "s7").to_json()
+    assert a["found"] and "二万元以上二十万元以下" in a["answer"], a["answer"]
+
+
+def test_a_word_split_by_a_short_aside_is_found(engine) -> None:
+    a = engine.answer("宁波人才公寓申请人的劳动合同至少要签多长？", "s8").to_json()
+    assert a["found"] and "二年及以上" in a["answer"], a["answer"]

@@ -378,7 +378,10 @@ class ClausePlanner:
                 near = max(WEAK_COVERAGE, best.coverage - 0.25)
                 given = []
                 for s in pool[:30]:
-                    if s.coverage >= near or self._goes_on(best, s):
+                    # another document's figure answers only a passage as much about the topic as an answer must be
+                    # ("灵活就业人员…社保补贴每月补多少" is not answered by a housing notice's "每户每月…200元")
+                    other = s.clause.chunk.source != best.clause.chunk.source and s.coverage < FOUND_COVERAGE
+                    if (s.coverage >= near and not other) or self._goes_on(best, s):
                         if gives(s):
                             given.append(s)
                         elif (m := given_on(s, pool)) is not None and ANY_MONEY_WORD.search(m.clause.text):

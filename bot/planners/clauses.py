@@ -148,6 +148,9 @@ MONEY_IN = re.compile(r"\d[\d.]*\s*(?:万元|亿元|元|%)")
 # not a target's figure ("到2026年底，全市智算规模达17000PFLOPS")
 SUM_LIKE = re.compile(r"\d[\d.]*\s*(?:万元|亿元|元|%|倍|个月)|百分之|[一二三四五六七八九十百千两]+(?:万元|亿元|元|倍|个月)")
 TARGET_YEAR = re.compile(r"到\s*20\d\d\s*年")
+# how a sentence that prices the support named just before it opens: "标准按照…的13个月确定", "其中…每人每次4元",
+# "按实际投入的30%给予补助"; not a new point ("新一轮政策将奖补资金规模由每年2.5亿元提升到5亿元")
+PRICES_IT = re.compile(r"(?:补助|补贴|奖励|资助|救助|发放|支付)?(?:标准|金额|额度|数额)|其中|按照?|每[人户年月次件]|最高|具体")
 # what a passage read with its next sentence must name to be a support's sum: a support, a benefit, a fee
 ANY_MONEY_WORD = re.compile(r"补贴|补助|奖励|资助|津贴|补助金|抚恤金|救助金|待遇|礼包|费用|标准")
 # a numbered grade, band or class: "一级伤残", "第三档", "二类企业", "五星级"
@@ -364,7 +367,9 @@ class ClausePlanner:
                 """The passage with the sentence after it, when that one states the figure of the support the
                 passage names ("…其遗属可以领取一次性丧葬补助金。" / "标准按照…基础养老金标准的13个月确定")."""
                 nxt = self._next_of(s, read)
-                if nxt is None or not SUM_LIKE.search(nxt.clause.text) or TARGET_YEAR.search(nxt.clause.text):
+                if nxt is None or not PRICES_IT.match(nxt.clause.text) or not SUM_LIKE.search(nxt.clause.text):
+                    return None
+                if TARGET_YEAR.search(nxt.clause.text):
                     return None
                 merged = self._merged(s, nxt)
                 return merged if merged is not s else None

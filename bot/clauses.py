@@ -24,6 +24,7 @@ from bot.vocab import load_words
 from knowledge.chunking import Chunk, sentence_item
 from knowledge.documents import DATE_LINE, DOC_NO, SELF_REF
 from knowledge.index import KnowledgeBase
+from knowledge.normalize import ASIDE
 
 SENTENCE = re.compile(r"[^。！？!?\n]+[。！？!?]?")
 ARTICLE = re.compile(r"^\s*(第[一二三四五六七八九十百零〇\d]+条)")
@@ -66,9 +67,6 @@ FITTED = {"tier", "amount", "condition", "overview", "duration", "list"}  # answ
 # materials asked ("要准备哪些材料", "带什么证件"), and a passage that lists them ("提供《…申请表》、身份证件…")
 MATERIALS_ASKED = re.compile(r"材料|资料|证件|证明|准备什么|准备哪些|带什么|带哪些|documents?|materials?", re.I)
 MATERIALS_GIVEN = re.compile(r"提供|提交|携带|材料|资料|复印件|原件|《[^》]{2,30}(?:表|书|证|证明)》")
-
-
-ASIDE = re.compile(r"[（(][^（）()]{1,4}[）)]")  # "（聘用）", "（含）": a short aside in brackets
 
 
 def _extreme_groups() -> dict[str, tuple[str, ...]]:

@@ -54,7 +54,8 @@ class Figure:
     value: float
 
 
-def _number(text: str) -> float | None:
+def number(text: str) -> float | None:
+    """A number written in digits or Chinese numerals (\"六十五\" → 65.0), or None."""
     value = numeral(text)
     return float(value) if value is not None else None
 
@@ -64,7 +65,7 @@ def own_figures(question: str) -> tuple[Figure, ...]:
     out = []
     for m in FIGURE.finditer(question):
         kind, scale = UNITS[m.group(3)]
-        value = _number(m.group(1))
+        value = number(m.group(1))
         if value is None or (kind == "years" and YEAR_OF_DATE.match(m.group(1))):
             continue
         if kind == "sum" and m.group(3) == "万" and question[m.end() : m.end() + 1] in "元":
@@ -80,7 +81,7 @@ def _bounds(part: str) -> tuple[tuple[str, float, float], ...]:
     taken: list[tuple[int, int]] = []
     for m in RANGE.finditer(part):  # "20至45周岁", "18—45周岁", "15（含）万元-25（不含）万元"
         kind, scale = UNITS[m.group(6)]
-        lo, hi = _number(m.group(1)), _number(m.group(4))
+        lo, hi = number(m.group(1)), number(m.group(4))
         if lo is not None and hi is not None and lo < hi:
             lo_out = EPSILON if "不" in (m.group(2) or "") + (m.group(3) or "") else 0.0
             hi_out = EPSILON if "不" in (m.group(5) or "") + (m.group(7) or "") else 0.0
@@ -90,7 +91,7 @@ def _bounds(part: str) -> tuple[tuple[str, float, float], ...]:
         if any(a <= m.start() < b for a, b in taken):
             continue
         kind, scale = UNITS[m.group(3)]
-        value = _number(m.group(1))
+        value = number(m.group(1))
         if value is None or (kind == "years" and YEAR_OF_DATE.match(m.group(1))):
             continue
         before, after = part[max(0, m.start() - 4) : m.start()], part[m.end() : m.end() + 6]

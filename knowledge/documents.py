@@ -21,7 +21,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from knowledge.normalize import CleanDoc
+from knowledge.normalize import DOC_WORDS, TITLE_LINE, CleanDoc
 from knowledge.regions import Gazetteer, Region
 
 POLICY_WORDS = (
@@ -37,8 +37,7 @@ ISSUER_TAIL = re.compile(
 UNTITLED = "发布的政策"  # stand-in title of a table record that names no policy: see untitled()
 DRAFT = re.compile(r"征求意见稿|草案|试行|暂行")
 
-with open(Path(__file__).with_name("data") / "doc_meta.toml", "rb") as _fh:
-    WORDS = tomllib.load(_fh)
+WORDS = DOC_WORDS
 
 
 def _alt(words: list[str]) -> str:
@@ -47,7 +46,7 @@ def _alt(words: list[str]) -> str:
 
 CN = "一二三四五六七八九十百零〇"
 # A title ends with a genre word, then maybe a bracketed note: "…扶持办法（试行）", "…条例（2021年修正）".
-TITLE_END = re.compile(rf"(?:{_alt(WORDS['title_endings'])})(?:[（(][^（）()]{{1,16}}[）)])*$")
+TITLE_END = TITLE_LINE
 COVER = re.compile(_alt(WORDS["cover_words"]))
 ORGAN = re.compile(rf"^[\u4e00-\u9fff（）()、 ]{{2,60}}?(?:{_alt(WORDS['issuer_suffixes'])})$")
 # Label lines: "问题：", "回复:", "政策思路：", "颁布日期：2022年9月2日" (a label, then maybe a short value).

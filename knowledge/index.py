@@ -31,7 +31,7 @@ from knowledge.chunking import Chunk, chunk_document
 from knowledge.documents import DocumentInfo, Policy, describe, find_policies, learn_regions, load_catalogue
 from knowledge.errors import BadDocument, BadQuery, IndexUnavailable
 from knowledge.factstore import FactStore
-from knowledge.normalize import CleanDoc, clean, decode
+from knowledge.normalize import ASIDE, CleanDoc, clean, decode
 from knowledge.query import QueryExpander
 from knowledge.regions import Gazetteer, Region
 from knowledge.terms import defined_terms
@@ -58,9 +58,6 @@ def _processing_version() -> str:
 
 
 PROCESSING_VERSION = _processing_version()
-
-
-ASIDE = re.compile(r"[（(][^（）()\n]{1,4}[）)]")  # "劳动（聘用）合同", "首台（套）": a short aside inside a word
 
 
 def _index_tokens(tokenizer: Tokenizer, text: str) -> list[str]:

@@ -427,8 +427,14 @@ def _is_heading(s: str) -> bool:
 
 
 with open(Path(__file__).parent / "data" / "doc_meta.toml", "rb") as _fh:
-    # a title line ends with a kind of document ("…实施意见", "…扶持办法（试行）"): the line after it is not its rest
-    TITLE_LINE = re.compile(rf"(?:{'|'.join(tomllib.load(_fh)['title_endings'])})(?:[（(][^（）()]{{1,16}}[）)])*$")
+    DOC_WORDS = tomllib.load(_fh)  # the words of knowledge/data/doc_meta.toml (read here once; documents.py uses them too)
+# a title line ends with a kind of document, then maybe a bracketed note ("…实施意见", "…扶持办法（试行）"):
+# the line after it is not its rest
+TITLE_LINE = re.compile(
+    rf"(?:{'|'.join(re.escape(w) for w in sorted(DOC_WORDS['title_endings'], key=len, reverse=True))})(?:[（(][^（）()]{{1,16}}[）)])*$"
+)
+# a short aside in brackets inside a word: "劳动（聘用）合同" is the word 劳动合同 ("（含）", "首台（套）")
+ASIDE = re.compile(r"[（(][^（）()\n]{1,4}[）)]")
 ADDRESSEE = re.compile(r"^各[^。；]{1,60}[：:]$")  # "各区人民政府，市人民政府各部门：" opens the body
 
 

@@ -35,7 +35,8 @@ from bot.clauses import (
 )
 from bot.compose import Claim, Composer, Quote, supported
 from bot.coverage import place_name
-from bot.english import figures_in_english, numeral
+from bot.english import figures_in_english
+from bot.fit import number
 from bot.planners import DocumentCatalog, Plan
 from bot.vocab import load_words
 from knowledge.chunking import H_SECTION, H_SUB, Chunk
@@ -367,34 +368,34 @@ class ClausePlanner:
                 """The passage with the sentence after it, when that one states the figure of the support the
                 passage names ("…其遗属可以领取一次性丧葬补助金。" / "标准按照…基础养老金标准的13个月确定")."""
                 nxt = self._next_of(s, read)
-                if nxt is None or not PRICES_IT.match(nxt.clause.text) or not SUM_LIKE.search(nxt.clause.text):
-                    return None
-                if TARGET_YEAR.search(nxt.clause.text):
+                text = nxt.clause.text if nxt is not None else ""
+                if not (PRICES_IT.match(text) and SUM_LIKE.search(text)) or TARGET_YEAR.search(text):
                     return None
                 merged = self._merged(s, nxt)
                 return merged if merged is not s else None
 
-            merged = None if gives(best) else given_on(best, read)
-            if merged is not None:
-                best = merged
-                ranked = [best] + [s for s in ranked if s.clause.text not in best.clause.text]
-            elif not gives(best):  # "上市奖励多少": a passage with the sum, else say it is not stated
-                pool = self._whole_documents(a, ranked)
-                near = max(WEAK_COVERAGE, best.coverage - 0.25)
-                given = []
-                for s in pool[:30]:
-                    # another document's figure answers only a passage as much about the topic as an answer must be
-                    # ("灵活就业人员…社保补贴每月补多少" is not answered by a housing notice's "每户每月…200元")
-                    other = s.clause.chunk.source != best.clause.chunk.source and s.coverage < FOUND_COVERAGE
-                    if (s.coverage >= near and not other) or self._goes_on(best, s):
-                        if gives(s):
-                            given.append(s)
-                        elif (m := given_on(s, pool)) is not None and ANY_MONEY_WORD.search(m.clause.text):
-                            given.append(m)
-                if not given:
-                    return self._not_stated(a, ranked, what=t.figure_what[1 if a.lang == "en" else 0])
-                ranked = given + [s for s in pool if s not in given]
-                best = ranked[0]
+            if not gives(best):  # "上市奖励多少": a passage with the sum, else say it is not stated
+                merged = given_on(best, read)
+                if merged is not None:
+                    best = merged
+                    ranked = [best] + [s for s in ranked if s.clause.text not in best.clause.text]
+                else:
+                    pool = self._whole_documents(a, ranked)
+                    near = max(WEAK_COVERAGE, best.coverage - 0.25)
+                    given = []
+                    for s in pool[:30]:
+                        # another document's figure answers only a passage as much about the topic as an answer must be
+                        # ("灵活就业人员…社保补贴每月补多少" is not answered by a housing notice's "每户每月…200元")
+                        other = s.clause.chunk.source != best.clause.chunk.source and s.coverage < FOUND_COVERAGE
+                        if (s.coverage >= near and not other) or self._goes_on(best, s):
+                            if gives(s):
+                                given.append(s)
+                            elif (m := given_on(s, pool)) is not None and ANY_MONEY_WORD.search(m.clause.text):
+                                given.append(m)
+                    if not given:
+                        return self._not_stated(a, ranked, what=t.figure_what[1 if a.lang == "en" else 0])
+                    ranked = given + [s for s in pool if s not in given]
+                    best = ranked[0]
         if t.name in QUANTITY_TYPES and a.extra.get("unit") is None and QUANTITY_ASK.search(a.route.question):
             # "失业保险金每个月发多少": a passage that names it without a figure does not answer; one near it that
             # states a figure (a share, where a share is asked) does, else the documents do not say it
@@ -1110,10 +1111,6 @@ class ClausePlanner:
 
     @staticmethod
     def _grades(text: str) -> set[tuple[float, str]]:
-        def number(n: str) -> float | None:
-            v = numeral(n)
-            return float(v) if v is not None else None
-
         out = {(v, cls) for n, cls in ORDINAL.findall(text) if (v := number(n)) is not None}
         for a, b, cls in ORDINAL_SPAN.findall(text):
             lo, hi = number(a), number(b)

@@ -255,8 +255,11 @@ COMPARE_WORDS = (
 # "几个员工", "几家企业" in the middle of a sentence: how many of something the asker has, not a question
 INDEFINITE = re.compile(r"几[个家位名项条次]\s*(?=[\u4e00-\u9fff]{2})")
 SITUATION = re.compile(r"我|咱|本单位|本公司|以前|之前|已经|去年|现在")  # the asker telling their own case
-# "到哪里备案", "向哪里申请", "在哪里办": where to go to do something, not which places have a policy
-WHERE_TO_DO = re.compile(r"[到向去往找在从]哪里|哪里(?=申请|申报|办|交|提交|备案|登记|投诉|报名|领|查|咨询)")
+# "到哪里备案", "向哪里申请", "在哪里办": where to go to do something, not which places have a policy;
+# "专项资金主要用在哪些地方": what money goes to
+WHERE_TO_DO = re.compile(
+    r"[到向去往找在从]哪里|哪里(?=申请|申报|办|交|提交|备案|登记|投诉|报名|领|查|咨询)|(?:用|花|投)(?:在|到|于|向)?哪些?(?:地方|方面)"
+)
 LIST_WORDS = (
     "哪些地方",
     "哪些城市",

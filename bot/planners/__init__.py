@@ -207,7 +207,7 @@ class DocumentCatalog:
             own_chars = len(_unplaced(core, self.kb.gaz))  # place names in a title name no document on their own
             if own_chars < 4:
                 continue
-            spans = [x for x in _common_spans(core, q) if _unplaced(x, self.kb.gaz)]
+            spans = [x for x in _common_spans(core, _spelled_out(_unplaced(core, self.kb.gaz), q)) if _unplaced(x, self.kb.gaz)]
             common = max(2, len(titles) // 4)  # words a quarter of the titles share ("元宇宙", "促进") count half
             got = sum(len(_unplaced(x, self.kb.gaz)) * (0.5 if sum(x in c for c in titles) > common else 1.0) for x in spans)
             share = got / own_chars
@@ -280,6 +280,18 @@ def _unplaced(text: str, gaz: Any) -> str:
         if not ZONE_NAME.search(name):
             text = text[:start] + text[end:]
     return text
+
+
+def _spelled_out(title: str, question: str) -> str:
+    """The question with a two-character short form of a four-character word of the title (its place names taken
+    out) written in full, the way such words are shortened (each half's first character): "浙江电商条例" →
+    "浙江电子商务条例" for 《浙江省电子商务条例》, "知产" → "知识产权"."""
+    for i in range(len(title) - 3):  # one word a title: the first that fits
+        word = title[i : i + 4]
+        short = word[0] + word[2]
+        if short in question and short not in title and word not in question and re.fullmatch(r"[\u4e00-\u9fff]{4}", word):
+            return question.replace(short, word)
+    return question
 
 
 def _common_spans(title: str, question: str) -> list[str]:

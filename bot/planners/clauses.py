@@ -175,6 +175,10 @@ SHARE_ASK = re.compile(_Q["share_ask"], re.I)  # "费率是百分之多少"
 SHARE_GIVEN = re.compile(_Q["share"])  # "0.15%", "百分之六十"
 QUANTITY_WHAT = tuple(_Q["what"])
 NOT_A_FIGURE = re.compile(r"第[\d一二三四五六七八九十百零〇]+[条款章节项]")  # "第9条" numbers an article, not a quantity
+_D = tomllib.loads((Path(__file__).parent.parent / "data" / "definitions.toml").read_text(encoding="utf-8"))
+DEFINITION_GATE = re.compile(_D["gate"])  # a question that may ask what a term means
+DEFINES = tuple(re.compile(x) for x in _D["defines"])  # a text that defines a term, in order of trust
+DEFINED_TYPES = frozenset({"definition", "list", "overview", "condition"})  # what "X包括哪些" may otherwise be read as
 MORE = {"issued": 1, "condition": 3, "list": 5, "overview": 2, "tier": 2, "amount": 2, "target": 2, "article": 1, "date": 2, "version": 2}
 
 
@@ -247,7 +251,7 @@ class ClausePlanner:
         ranked = self.rank(a, region)
         if not ranked:
             return None
-        whole = self._article_asked(a, ranked)
+        whole = self._article_asked(a, ranked) or self._defined(a, ranked)
         if whole:
             return whole
         elsewhere = self._named_elsewhere(a, ranked[0])
@@ -495,6 +499,15 @@ class ClausePlanner:
         if t.name == "list" or opens or item or (t.name == "condition" and LIST_ASKED.search(a.route.question)):
             listed = self._enumerated(a, best)  # "哪些情形必须终止": "有下列情形之一的，应当终止：" and every item, in order
             picks = listed or picks
+        if (t.name == "list" or (t.name == "overview" and LIST_ASKED.search(a.route.question))) and not listed and best.clause.article:
+            # "专项资金主要用在哪些地方": the article the best sentence belongs to holds the list ("…列入年度财政预算。
+            # 重点用于…旅游项目贷款贴息…"): quoted whole when it is short, the other articles' passages after it
+            src, art = best.clause.chunk.source, best.clause.article
+            article = self._article_text(src, lambda c: c.article == art)
+            if article and sum(len(c.text) for c in article) <= 2 * LONG_ARTICLE:
+                whole = [Scored(c, best.score, best.coverage, best.cue) for c in article]
+                picks = whole + [s for s in picks[1:] if s.clause.article != art or s.clause.chunk.source != src]
+                best = whole[0]
         claims = [self.claim(a, s, direct=i == 0) for i, s in enumerate(picks)]
         if listed:  # the items under their opening, each quoted plainly: the title and article are said once
             claims[1:] = [
@@ -685,22 +698,72 @@ class ClausePlanner:
         named = self.catalog.named_in(a.route.question)
         sources = list(dict.fromkeys([*named, *(s.clause.chunk.source for s in ranked[:20])]))
         for src in sources[:4]:
-            parts = [c for c in self.finder.document(src) if article_number(c.article) == want]
-            if not parts:
-                continue
-            claims = []
-            for chunk_id in dict.fromkeys(c.chunk.id for c in parts):  # one verbatim quote per chunk it spans
-                mine = [c for c in parts if c.chunk.id == chunk_id]
-                text = mine[0].chunk.text
-                start = text.find(mine[0].text)
-                end = text.find(mine[-1].text, start) + len(mine[-1].text)
-                if start < 0 or end <= start:
-                    continue
-                whole = replace(mine[0], text=text[start:end][: 2 * LONG_ARTICLE].strip())
-                claims.append(self.claim(a, Scored(whole, 0.0, 1.0, True), direct=False))
+            parts = self._article_text(src, lambda c: article_number(c.article) == want)
+            cut_short = [replace(c, text=c.text[: 2 * LONG_ARTICLE].strip()) for c in parts]
+            claims = [self.claim(a, Scored(c, 0.0, 1.0, True), direct=False) for c in cut_short]
             if claims:
                 return Plan(claims[:2], source=src, policy=self.catalog.title_for(parts[0].chunk))
         return None
+
+    def _article_text(self, src: str, of: Callable[[Clause], bool]) -> list[Clause]:
+        """An article of a document whole, verbatim: one clause per chunk it spans."""
+        parts = [c for c in self.finder.document(src) if c.article and of(c)]
+        out = []
+        for chunk_id in dict.fromkeys(c.chunk.id for c in parts):
+            mine = [c for c in parts if c.chunk.id == chunk_id]
+            text = mine[0].chunk.text
+            start = text.find(mine[0].text)
+            end = text.find(mine[-1].text, start) + len(mine[-1].text)
+            if start >= 0 and end > start:
+                out.append(replace(mine[0], text=text[start:end].strip()))
+        return out
+
+    def _defined(self, a: Analysis, ranked: list[Scored]) -> Plan | None:
+        """ "旅游经营者都包括哪些？": the sentence by which the document asked about defines that very term
+        ("本条例所称旅游经营者，是指旅行社、…"), before passages that only use it."""
+        q = a.route.question
+        if a.answer_type.name not in DEFINED_TYPES or a.carried or not DEFINITION_GATE.search(q):
+            return None
+        only = a.extra.get("only") or a.extra.get("document")
+        near = list(a.route.regions)  # a question about one place is not answered by another place's definition
+        sources = (
+            [only]
+            if only
+            else list(
+                dict.fromkeys(
+                    s.clause.chunk.source
+                    for s in ranked
+                    if s.coverage >= WEAK_COVERAGE and (not near or self.catalog.placed_near(s.clause.chunk.source, near))
+                )
+            )[:2]
+        )
+        found: list[tuple[int, int, int, Clause]] = []
+        for order, src in enumerate(sources):
+            for c in self.finder.document(src, named=bool(only)):
+                for trust, rx in enumerate(DEFINES):
+                    for m in rx.finditer(c.text):
+                        term = m.group("term")
+                        if term in q and _asks_meaning(q, term):
+                            # the line that defines it, of an opening quoted with its items ("下列用语的含义：\n（一）…")
+                            start = c.text.rfind("\n", 0, m.start("term")) + 1
+                            end = c.text.find("\n", m.end("term"))
+                            line = c.text[start : end if end >= 0 else None].strip()
+                            found.append((order, trust, -len(term), replace(c, text=line) if line != c.text else c))
+        if not found:
+            return None
+        c = min(found, key=lambda x: x[:3])[3]
+        best = Scored(c, 1.0, 1.0, True)
+        clauses = [Scored(x, 0.0, 0.0, False) for x in self.finder.document(c.chunk.source)]
+        nxt = self._next_of(best, clauses)  # "…青年，其年龄在三十五周岁以下。超过…的，参照适用": the rest of it
+        if nxt is not None and self._continues(c.text, nxt.clause.text):
+            best = self._merged(best, nxt)
+        listed = self._enumerated(a, best) if best.clause.text.endswith(("：", ":")) else []
+        claims = [self.claim(a, best, direct=True)]
+        claims += [
+            Claim(self.composer.render("quote", a.lang, lead="", quote=s.clause.text.rstrip("。；;")), [self._quote(s.clause)])
+            for s in listed[1:]
+        ]
+        return Plan(claims, source=c.chunk.source, policy=self.catalog.title_for(c.chunk))
 
     def _versions_changed(self, a: Analysis, ranked: list[Scored]) -> Plan | None:
         """ "新版和旧版研发经费比例有什么变化": the best clause on the topic from each version, the one in force first."""
@@ -1182,6 +1245,14 @@ class ClausePlanner:
 
     def _coverage(self, a: Analysis) -> str:
         return self.coverage_line(a.lang) if self.coverage_line else ""
+
+
+def _asks_meaning(question: str, term: str) -> bool:
+    """The question asks what ``term`` means: "旅游经营者都包括哪些？", "什么叫概念验证？"."""
+    t = re.escape(term)
+    if len(term) < 4:  # a short term is asked whole, not as the end of a longer word ("落地方向" is no "方向")
+        t = _D["short_before"] + t
+    return bool(re.search(t + _D["ask_after"], question) or re.search(_D["ask_before"] + t, question))
 
 
 def _followed(text: str, word: str, rx: re.Pattern[str]) -> str:

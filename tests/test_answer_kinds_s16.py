@@ -1,0 +1,107 @@
+"""Kinds of failure seen on local regulations, each on a text written here.
+
+The regulation defines its terms in the way such texts do ("本条例所称…，是指…", an item "（二）…，是指…",
+"…的管理为一线管理"), while other articles use the same terms without saying what they are. Its lists
+run on in the sentences and paragraphs after an article's first sentence. A second regulation, named
+by the usual short form of its title ("电商条例" for 电子商务条例), is compared with the first.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.planners import _spelled_out
+from bot.planners.clauses import _asks_meaning
+from tests.conftest import engine_on
+
+TOURISM = """宁海县旅游促进条例
+
+第一条 为了促进本县旅游业发展，根据有关法律、法规，结合本县实际，制定本条例。
+
+第二条 本条例所称旅游经营者，是指旅行社、旅游景区、旅游饭店、旅游车船公司和旅游购物场所等从事旅游经营活动的单位和个人。
+
+本条例所称民宿，包括利用村民自有住宅、集体用房开办的，为旅游者提供住宿和餐饮服务的经营场所。
+
+第三条 旅游经营者应当遵循诚实信用原则，不得发布虚假旅游信息。
+
+第四条 旅游经营者应当建立安全责任制，配备必要的安全管理人员。
+
+第五条 县人民政府应当设立旅游发展专项资金，列入年度财政预算。\
+专项资金重点用于旅游规划编制、旅游公益设施建设、旅游宣传促销和旅游项目贷款贴息。
+
+第六条 民宿经营者应当在显著位置公示收费标准。
+
+第七条 下列用语的含义：
+（一）旅游景区，是指具有参观游览、休闲度假功能的区域；
+（二）旅游服务单位，是指为旅游者提供导游、交通、票务等专业服务的单位。
+
+第八条 景区内海关监管区域与境外之间的管理为一线管理，海关监管区域与境内区外之间的管理为二线管理。
+
+第九条 本条例自2021年5月1日起施行。
+"""
+
+COMMERCE = """宁海县电子商务条例
+
+第一条 为了促进本县电子商务发展，制定本条例。
+
+第二条 电子商务经营者应当公示营业执照信息。
+
+第三条 本条例自2023年3月1日起施行。
+"""
+
+
+@pytest.fixture(scope="module")
+def engine(built_home: Path, tmp_path_factory: pytest.TempPathFactory):
+    texts = {"ninghai_lvyou_tiaoli.md": TOURISM, "ninghai_dianshang_tiaoli.md": COMMERCE}
+    return engine_on(built_home, tmp_path_factory, "kinds_s16", texts)
+
+
+def test_which_question_asks_what_a_term_means() -> None:
+    assert _asks_meaning("宁海旅游条例里的旅游经营者都包括哪些？", "旅游经营者")
+    assert _asks_meaning("宁海说的民宿具体指什么？", "民宿")
+    assert _asks_meaning("什么叫一线管理？", "一线管理")
+    assert not _asks_meaning("旅游经营者应当遵守哪些规定？", "旅游经营者")
+    assert not _asks_meaning("6大应用落地方向都有哪些？", "方向")  # the end of a longer word
+
+
+def test_a_term_the_regulation_defines_is_answered_by_its_definition(engine) -> None:
+    a = engine.answer("宁海旅游条例里的旅游经营者都包括哪些？", "d1").to_json()
+    assert a["found"] and "旅行社、旅游景区、旅游饭店" in a["answer"], a["answer"]
+    assert "本条例所称旅游经营者" in a["citations"][0]["quote"], a["citations"]
+    assert "诚实信用" not in a["answer"], a["answer"]  # an article that only uses the term is no answer
+
+
+def test_the_definition_of_the_term_asked_not_of_its_neighbour(engine) -> None:
+    a = engine.answer("宁海旅游条例里说的旅游服务单位是指什么？", "d2").to_json()
+    assert a["found"] and "导游、交通、票务" in a["answer"], a["answer"]
+    assert "参观游览" not in a["answer"], a["answer"]
+    b = engine.answer("宁海旅游条例里的民宿具体包括哪些？", "d3").to_json()
+    assert b["found"] and "村民自有住宅" in b["answer"], b["answer"]
+
+
+def test_a_term_named_last_is_defined_by_what_comes_before_it(engine) -> None:
+    a = engine.answer("宁海旅游条例里讲的二线管理指什么？", "d4").to_json()
+    assert a["found"] and "境内区外之间" in a["answer"], a["answer"]
+
+
+def test_a_list_that_goes_on_after_the_first_sentence_is_quoted_whole(engine) -> None:
+    a = engine.answer("宁海的旅游发展专项资金主要用在哪些地方？", "l1").to_json()
+    assert a["found"] and "旅游项目贷款贴息" in a["answer"], a["answer"]
+
+
+def test_a_short_form_of_a_title_word_names_the_document() -> None:
+    assert _spelled_out("电子商务条例", "宁海电商条例什么时候施行") == "宁海电子商务条例什么时候施行"
+    assert _spelled_out("旅游促进条例", "宁海电商条例") == "宁海电商条例"  # no word of this title
+
+
+def test_two_regulations_compared_by_their_short_names_are_both_answered(engine) -> None:
+    a = engine.answer("宁海电商条例和宁海旅游条例，哪个先施行？各自是哪天？", "c1").to_json()
+    assert a["found"], a["answer"]
+    assert "2023年3月1日" in a["answer"] and "2021年5月1日" in a["answer"], a["answer"]
+
+
+def test_english_asks_for_a_start_date_and_a_department_in_charge(engine) -> None:
+    a = engine.answer("From which date does the Ninghai tourism regulation apply?", "e1").to_json()
+    assert a["found"] and "2021" in a["answer"], a["answer"]

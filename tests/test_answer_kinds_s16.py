@@ -18,6 +18,8 @@ from tests.conftest import engine_on
 
 TOURISM = """宁海县旅游促进条例
 
+2020年12月25日宁海县人民代表大会常务委员会第三十次会议修订
+
 第一条 为了促进本县旅游业发展，根据有关法律、法规，结合本县实际，制定本条例。
 
 第二条 本条例所称旅游经营者，是指旅行社、旅游景区、旅游饭店、旅游车船公司和旅游购物场所等从事旅游经营活动的单位和个人。
@@ -39,7 +41,11 @@ TOURISM = """宁海县旅游促进条例
 
 第八条 景区内海关监管区域与境外之间的管理为一线管理，海关监管区域与境内区外之间的管理为二线管理。
 
-第九条 本条例自2021年5月1日起施行。
+第九条 合作银行可为旅游企业提供最高500万元信用贷款，贷款期限不超过两年。
+
+第十条 县文化和旅游部门是本县旅游业的主管部门，负责旅游业的统筹协调和监督管理。
+
+第十一条 本条例自2021年5月1日起施行。
 """
 
 COMMERCE = """宁海县电子商务条例
@@ -105,3 +111,15 @@ def test_two_regulations_compared_by_their_short_names_are_both_answered(engine)
 def test_english_asks_for_a_start_date_and_a_department_in_charge(engine) -> None:
     a = engine.answer("From which date does the Ninghai tourism regulation apply?", "e1").to_json()
     assert a["found"] and "2021" in a["answer"], a["answer"]
+    b = engine.answer("Which government department is in charge of tourism in Ninghai?", "e2").to_json()
+    assert b["found"] and "县文化和旅游部门" in b["answer"], b["answer"]
+
+
+def test_a_revised_regulation_asked_when_it_took_effect_gets_its_date_of_effect(engine) -> None:
+    a = engine.answer("宁海旅游条例修订后是哪天开始施行的？", "v1").to_json()
+    assert a["found"] and "2021年5月1日" in a["answer"], a["answer"]
+
+
+def test_a_loans_term_is_not_the_documents_validity(engine) -> None:
+    a = engine.answer("宁海旅游企业能从合作银行拿到多大额度的信用贷款？期限多长？", "t1").to_json()
+    assert a["found"] and "500万元" in a["answer"] and "两年" in a["answer"], a["answer"]

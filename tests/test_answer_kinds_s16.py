@@ -45,7 +45,9 @@ TOURISM = """宁海县旅游促进条例
 
 第十条 县文化和旅游部门是本县旅游业的主管部门，负责旅游业的统筹协调和监督管理。
 
-第十一条 本条例自2021年5月1日起施行。
+第十一条 违反本条例第六条规定的，由县旅游主管部门责令改正；拒不改正的，处五百元以上二千元以下的罚款。
+
+第十二条 本条例自2021年5月1日起施行。
 """
 
 COMMERCE = """宁海县电子商务条例
@@ -123,3 +125,9 @@ def test_a_revised_regulation_asked_when_it_took_effect_gets_its_date_of_effect(
 def test_a_loans_term_is_not_the_documents_validity(engine) -> None:
     a = engine.answer("宁海旅游企业能从合作银行拿到多大额度的信用贷款？期限多长？", "t1").to_json()
     assert a["found"] and "500万元" in a["answer"] and "两年" in a["answer"], a["answer"]
+
+
+def test_a_fine_for_breaking_a_duty_is_read_from_the_article_that_cites_it(engine) -> None:
+    a = engine.answer("宁海民宿不在显著位置公示收费标准，拒不改正会罚多少？", "p1").to_json()
+    assert a["found"] and "五百元以上二千元以下" in a["answer"], a["answer"]
+    assert "违反本条例第六条" in a["citations"][0]["quote"], a["citations"]

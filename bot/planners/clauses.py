@@ -64,6 +64,10 @@ SUPPORT_AFTER_RX = re.compile(SUPPORT_AFTER)
 SUPPORT_WORD = re.compile(r"([\u4e00-\u9fff]{2,})(?:补贴|奖励|资助|补助|贴息|奖金|补偿)")
 ISSUED_BY = re.compile(r"(?:发布|印发|发文|制定|颁布)(?:机构|单位|机关)|发布|印发|公布")  # "发布机构：经济发展局"
 ARTICLE_ASKED = re.compile(r"(第[一二三四五六七八九十百零〇两\d]+条)")
+PENALTY_ASKED = re.compile(r"罚|penalt|fine[sd]?\b", re.I)  # "整改不了会罚多少？", "what is the fine"
+_SUM = r"(?:\d[\d.]*|[一二三四五六七八九十百千两]+)\s*(?:万元|元)"
+FINE_GIVEN = re.compile(rf"{_SUM}[^。；;]{{0,20}}?(?:罚款|罚金)|罚款[^。；;]{{0,6}}{_SUM}")  # "处一千元以上五千元以下的罚款"
+BREACH = re.compile(r"违反本(?:条例|办法|规定|细则|法|措施|规则)")  # "违反本条例第二十七条第二款规定的"
 LONG_ARTICLE = 300  # an article quoted whole is cut after twice this many characters
 
 
@@ -327,6 +331,10 @@ class ClausePlanner:
         if graded is not best:
             best = graded
             ranked = [best] + [s for s in ranked if s is not best]
+        penalty = self._penalty_of(a, best)
+        if penalty is not None:  # "不让导游讲解会罚多少": the article that punishes breaking the duty found
+            best = penalty
+            ranked = [best] + [s for s in ranked if s.clause.text != best.clause.text]
         unstated = self._measure_unstated(a, best) if t.name in NEAR_ONLY else ""
         if t.name == "condition":  # "要多大年龄以下" of a text that sets no age
             unstated = self._unstated_in(best, [w for w in a.topic if w in CONDITION_MEASURES], a)
@@ -504,7 +512,8 @@ class ClausePlanner:
             # 重点用于…旅游项目贷款贴息…"): quoted whole when it is short, the other articles' passages after it
             src, art = best.clause.chunk.source, best.clause.article
             article = self._article_text(src, lambda c: c.article == art)
-            if article and sum(len(c.text) for c in article) <= 2 * LONG_ARTICLE:
+            opens_list = any(c.text.rstrip().endswith(("：", ":")) for c in article)  # its items are shown as a list
+            if article and not opens_list and sum(len(c.text) for c in article) <= 2 * LONG_ARTICLE:
                 whole = [Scored(c, best.score, best.coverage, best.cue) for c in article]
                 picks = whole + [s for s in picks[1:] if s.clause.article != art or s.clause.chunk.source != src]
                 best = whole[0]
@@ -703,6 +712,20 @@ class ClausePlanner:
             claims = [self.claim(a, Scored(c, 0.0, 1.0, True), direct=False) for c in cut_short]
             if claims:
                 return Plan(claims[:2], source=src, policy=self.catalog.title_for(parts[0].chunk))
+        return None
+
+    def _penalty_of(self, a: Analysis, best: Scored) -> Scored | None:
+        """A fine asked of a duty ("景区不得阻碍随团导游的讲解", 第二十七条): the article of its document that
+        punishes breaking it ("违反本条例第二十七条第二款规定的，…处一千元以上五千元以下的罚款"), when it states the sum."""
+        want = article_number(best.clause.article) if best.clause.article else None
+        if want is None or not PENALTY_ASKED.search(a.route.question) or FINE_GIVEN.search(best.clause.text):
+            return None
+        for c in self.finder.document(best.clause.chunk.source):
+            if c.article == best.clause.article or not BREACH.search(c.text):
+                continue
+            if any(article_number(m) == want for m in ARTICLE_ASKED.findall(c.text)):
+                if FINE_GIVEN.search(c.text):
+                    return Scored(c, best.score, best.coverage, True)
         return None
 
     def _article_text(self, src: str, of: Callable[[Clause], bool]) -> list[Clause]:

@@ -380,6 +380,7 @@ _LEADS = "的和与跟及、，。；：在对去到从给问查看于是请说�
 _FOLLOWS = (*ZONE_AFTER, *"的有在对和与跟及或呢吗县区市是这那又也还都、，。；：？")
 
 
+_TITLE_AFTER = re.compile(r"[\u4e00-\u9fff]{1,14}?(?:条例|办法|若干措施|实施细则|细则|实施意见|行动方案|实施方案)")
 _STREET = "路街道巷弄桥苑广场"  # a short name before 路/街/广场… names a road or a square, not the district
 
 
@@ -387,7 +388,13 @@ def _bare_in_question(text: str, i: int, j: int) -> bool:
     """A county's bare short name text[i:j] in a question, not the middle of other words ("产业和政策" is not 和政县)."""
     before = text[i - 1] if i else " "
     ok_before = not _CJK.match(before) or before in _LEADS
-    ok_after = j == len(text) or not _CJK.match(text[j]) or text.startswith(_FOLLOWS, j) or text.startswith(_followers(), j)
+    ok_after = (
+        j == len(text)
+        or not _CJK.match(text[j])
+        or text.startswith(_FOLLOWS, j)
+        or text.startswith(_followers(), j)
+        or bool(_TITLE_AFTER.match(text, j))  # "…和景宁惠明茶产业条例": the place of a title the question names
+    )
     # a question that opens with a place names it ("静安专项资金…"); the stop list keeps 和平发展 out
     return ok_before and (ok_after or (i == 0 and text[j] not in _STREET))
 

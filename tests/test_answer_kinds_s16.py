@@ -50,6 +50,13 @@ TOURISM = """宁海县旅游促进条例
 第十二条 本条例自2021年5月1日起施行。
 """
 
+BAMBOO = """景宁畲族自治县促进竹产业发展条例
+
+第一条 为了促进本县竹产业发展，制定本条例。
+
+第二条 本条例自2019年8月1日起施行。
+"""
+
 COMMERCE = """宁海县电子商务条例
 
 第一条 为了促进本县电子商务发展，制定本条例。
@@ -62,7 +69,7 @@ COMMERCE = """宁海县电子商务条例
 
 @pytest.fixture(scope="module")
 def engine(built_home: Path, tmp_path_factory: pytest.TempPathFactory):
-    texts = {"ninghai_lvyou_tiaoli.md": TOURISM, "ninghai_dianshang_tiaoli.md": COMMERCE}
+    texts = {"ninghai_lvyou_tiaoli.md": TOURISM, "ninghai_dianshang_tiaoli.md": COMMERCE, "jingning_zhu_tiaoli.md": BAMBOO}
     return engine_on(built_home, tmp_path_factory, "kinds_s16", texts)
 
 
@@ -131,3 +138,13 @@ def test_a_fine_for_breaking_a_duty_is_read_from_the_article_that_cites_it(engin
     a = engine.answer("宁海民宿不在显著位置公示收费标准，拒不改正会罚多少？", "p1").to_json()
     assert a["found"] and "五百元以上二千元以下" in a["answer"], a["answer"]
     assert "违反本条例第六条" in a["citations"][0]["quote"], a["citations"]
+
+
+def test_a_countys_short_name_before_a_title_is_read_as_the_place(kb) -> None:
+    assert "景宁畲族自治县" in kb.gaz.names_in("宁海电商条例和景宁竹产业条例，哪部施行得早？", question=True)
+    assert kb.gaz.names_in("产业和政策", question=True) == []  # not 和政县 inside other words
+
+
+def test_two_regulations_of_two_places_compared_by_short_names(engine) -> None:
+    a = engine.answer("宁海电商条例和景宁竹产业条例，哪部施行得早？", "c2").to_json()
+    assert a["found"] and "2023年3月1日" in a["answer"] and "2019年8月1日" in a["answer"], a["answer"]

@@ -182,7 +182,10 @@ class Gazetteer:
         cjk = [k for k in (*self._alias, *self._weak) if not k.isascii() and len(k) >= 2]
         self._prefixes = frozenset(k[:i] for k in cjk for i in range(1, len(k) + 1))
         ascii_aliases = [a for a in self._alias if a.isascii() and len(a) >= 3]
-        self._ascii_rx = re.compile(r"\b(?:" + "|".join(re.escape(a) for a in sorted(ascii_aliases, key=len, reverse=True)) + r")\b", re.I)
+        # not the end of a hyphened word: "ride-hailing" holds no 海陵 (Hailing); "Guangzhou-based" is Guangzhou
+        self._ascii_rx = re.compile(
+            r"(?<![-\w])(?:" + "|".join(re.escape(a) for a in sorted(ascii_aliases, key=len, reverse=True)) + r")\b", re.I
+        )
         self._starts = frozenset(p for p in self._prefixes if len(p) == 2)
         short = sorted(a for a in self._alias if not a.isascii() and len(a) == 1)
         self._short_rx = re.compile("[" + "".join(map(re.escape, short)) + "]") if short else None

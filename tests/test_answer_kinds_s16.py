@@ -148,3 +148,8 @@ def test_a_countys_short_name_before_a_title_is_read_as_the_place(kb) -> None:
 def test_two_regulations_of_two_places_compared_by_short_names(engine) -> None:
     a = engine.answer("宁海电商条例和景宁竹产业条例，哪部施行得早？", "c2").to_json()
     assert a["found"] and "2023年3月1日" in a["answer"] and "2019年8月1日" in a["answer"], a["answer"]
+
+
+def test_a_place_name_is_not_read_inside_a_hyphened_english_word(kb) -> None:
+    assert kb.gaz.names_in("I drive for a ride-hailing platform in Guangzhou", question=True) == ["广州市"]
+    assert "广州市" in kb.gaz.names_in("a Guangzhou-based firm", question=True)

@@ -41,6 +41,10 @@ TOURISM = """宁海县旅游促进条例
 
 第八条 景区内海关监管区域与境外之间的管理为一线管理，海关监管区域与境内区外之间的管理为二线管理。
 
+第八条之一 下列景区场所禁止吸烟：
+（一）售票处、检票口；
+（二）游客中心、游客集散场所。
+
 第九条 合作银行可为旅游企业提供最高500万元信用贷款，贷款期限不超过两年。
 
 第十条 县文化和旅游部门是本县旅游业的主管部门，负责旅游业的统筹协调和监督管理。
@@ -153,3 +157,8 @@ def test_two_regulations_of_two_places_compared_by_short_names(engine) -> None:
 def test_a_place_name_is_not_read_inside_a_hyphened_english_word(kb) -> None:
     assert kb.gaz.names_in("I drive for a ride-hailing platform in Guangzhou", question=True) == ["广州市"]
     assert "广州市" in kb.gaz.names_in("a Guangzhou-based firm", question=True)
+
+
+def test_which_sites_of_one_places_rule_are_not_a_list_of_its_districts(engine) -> None:
+    a = engine.answer("宁海景区里哪些地方不准抽烟？", "w1").to_json()
+    assert a["found"] and "售票处" in a["answer"] and "游客中心" in a["answer"], a["answer"]

@@ -308,6 +308,10 @@ class FactPlanner:
             if route.region:  # "河南哪里有信用担保机构": the places inside the one asked
                 gaz = self.kb.gaz
                 items = [x for x in items if x[0] and (x[0] == route.region or gaz.contains(route.region, x[0]))]
+                if all(x[0] == route.region for x in items):
+                    # "重庆哪些地方连室外也不能抽烟": no place inside it is named, so the places asked are sites of its
+                    # rule (the clauses answer), not a list of its districts
+                    items = []
         seen: set[str] = set()
         claims: list[Claim] = []
         facts_out: list[dict[str, Any]] = []

@@ -5,7 +5,7 @@ A clause that sets bounds on the same kind of figure ("…200万元以上", "不
 holds the asker (every bound of one of its parts is met) or does not. The scorer weighs the first up and
 the second down, so "我们去年营收3亿，能拿哪一档" is answered by the tier that fits, not the first one.
 
-Units are read in families: ages (岁, 周岁), sums (元, 万元, 亿元, in 万元), heads (人, 名), years (年)
+Units are read in families: ages (岁, 周岁), sums (元, 万元, 亿元, in 万元; dollars apart), heads (人, 名), years (年)
 and areas (平方米, ㎡). Numbers may be written in Chinese numerals ("六十五周岁").
 """
 
@@ -21,6 +21,9 @@ NUM = r"\d+(?:\.\d+)?|[零一二三四五六七八九十两百千]+"
 UNITS = {
     "周岁": ("age", 1.0),
     "岁": ("age", 1.0),
+    "亿美元": ("usd", 10000.0),  # a sum in dollars is held only by bounds in dollars ("500万美元（含）以上")
+    "万美元": ("usd", 1.0),
+    "美元": ("usd", 0.0001),
     "亿元": ("sum", 10000.0),
     "亿": ("sum", 10000.0),
     "万元": ("sum", 1.0),
@@ -41,7 +44,8 @@ LOWER_BEFORE = re.compile(r"(?:年满|满|超过|高于|不低于|不少于|达�
 UPPER_BEFORE = re.compile(r"(?:不满|未满|低于|不超过|不高于|少于|小于|不足)\s*$")
 LOWER_AFTER = re.compile(r"^\s*(?:（含）|\(含\))?\s*(?:及以上|以上|或以上|起)")
 UPPER_AFTER = re.compile(r"^\s*(?:（含）|\(含\))?\s*(?:及以下|以下|以内|之内)")
-RANGE = re.compile(rf"({NUM})\s*{MARK}\s*(?:{UNIT})?\s*{MARK}\s*(?:至|到|—|－|-|~|～)\s*({NUM})\s*{MARK}\s*({UNIT})\s*{MARK}")
+# the low bound may carry a unit of its own: "5000万元（含）至1亿元", "2000万美元(含)至1亿美元"
+RANGE = re.compile(rf"({NUM})\s*{MARK}\s*({UNIT})?\s*{MARK}\s*(?:至|到|—|－|-|~|～)\s*({NUM})\s*{MARK}\s*({UNIT})\s*{MARK}")
 PARTS = re.compile(r"[^；;。，,]+")
 YEAR_OF_DATE = re.compile(r"^\d{4}$")
 EPSILON = 1e-6  # "不满65周岁" holds 64.99…, not 65
@@ -80,12 +84,14 @@ def _bounds(part: str) -> tuple[tuple[str, float, float], ...]:
     out: list[tuple[str, float, float]] = []
     taken: list[tuple[int, int]] = []
     for m in RANGE.finditer(part):  # "20至45周岁", "18—45周岁", "15（含）万元-25（不含）万元"
-        kind, scale = UNITS[m.group(6)]
-        lo, hi = number(m.group(1)), number(m.group(4))
-        if lo is not None and hi is not None and lo < hi:
-            lo_out = EPSILON if "不" in (m.group(2) or "") + (m.group(3) or "") else 0.0
-            hi_out = EPSILON if "不" in (m.group(5) or "") + (m.group(7) or "") else 0.0
-            out.append((kind, lo * scale + lo_out, hi * scale - hi_out))
+        kind, scale = UNITS[m.group(7)]
+        own = UNITS.get(m.group(3) or "")
+        lo_scale = own[1] if own and own[0] == kind else scale
+        lo, hi = number(m.group(1)), number(m.group(5))
+        if lo is not None and hi is not None and lo * lo_scale < hi * scale:
+            lo_out = EPSILON if "不" in (m.group(2) or "") + (m.group(4) or "") else 0.0
+            hi_out = EPSILON if "不" in (m.group(6) or "") + (m.group(8) or "") else 0.0
+            out.append((kind, lo * lo_scale + lo_out, hi * scale - hi_out))
             taken.append(m.span())
     for m in FIGURE.finditer(part):
         if any(a <= m.start() < b for a, b in taken):

@@ -162,3 +162,13 @@ def test_a_place_name_is_not_read_inside_a_hyphened_english_word(kb) -> None:
 def test_which_sites_of_one_places_rule_are_not_a_list_of_its_districts(engine) -> None:
     a = engine.answer("宁海景区里哪些地方不准抽烟？", "w1").to_json()
     assert a["found"] and "售票处" in a["answer"] and "游客中心" in a["answer"], a["answer"]
+
+
+def test_a_sum_in_dollars_is_held_only_by_bounds_in_dollars() -> None:
+    from bot.fit import fit, own_figures
+
+    mine = own_figures("我们是外资企业，实缴注册资本2500万美元")
+    assert fit("实缴注册资本2000万美元(含)至1亿美元的，奖励1000万元", mine) == 1  # the low bound has a unit of its own
+    assert fit("实缴注册资本1000万美元(含)至2000万美元的，奖励600万元", mine) == -1
+    assert fit("实缴注册资本500万（含）至5000万元的，奖励300万元", mine) == 0  # yuan: another kind of sum
+    assert fit("实缴注册资本5000万元（含）至1亿元的，奖励600万元", own_figures("我们实缴8000万元")) == 1

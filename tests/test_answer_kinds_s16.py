@@ -61,6 +61,15 @@ BAMBOO = """景宁畲族自治县促进竹产业发展条例
 第二条 本条例自2019年8月1日起施行。
 """
 
+GUIDE = """宁海县2021年度民宿扶持资金申报指南
+
+一、申报时间
+2021年集中受理申请时间为6月1日-6月30日。
+
+二、扶持标准
+对新开业的星级民宿，给予一次性奖励5万元。
+"""
+
 COMMERCE = """宁海县电子商务条例
 
 第一条 为了促进本县电子商务发展，制定本条例。
@@ -73,7 +82,12 @@ COMMERCE = """宁海县电子商务条例
 
 @pytest.fixture(scope="module")
 def engine(built_home: Path, tmp_path_factory: pytest.TempPathFactory):
-    texts = {"ninghai_lvyou_tiaoli.md": TOURISM, "ninghai_dianshang_tiaoli.md": COMMERCE, "jingning_zhu_tiaoli.md": BAMBOO}
+    texts = {
+        "ninghai_lvyou_tiaoli.md": TOURISM,
+        "ninghai_dianshang_tiaoli.md": COMMERCE,
+        "jingning_zhu_tiaoli.md": BAMBOO,
+        "ninghai_minsu_zhinan_2021.txt": GUIDE,
+    }
     return engine_on(built_home, tmp_path_factory, "kinds_s16", texts)
 
 
@@ -172,3 +186,10 @@ def test_a_sum_in_dollars_is_held_only_by_bounds_in_dollars() -> None:
     assert fit("实缴注册资本1000万美元(含)至2000万美元的，奖励600万元", mine) == -1
     assert fit("实缴注册资本500万（含）至5000万元的，奖励300万元", mine) == 0  # yuan: another kind of sum
     assert fit("实缴注册资本5000万元（含）至1亿元的，奖励600万元", own_figures("我们实缴8000万元")) == 1
+
+
+def test_a_date_asked_of_another_year_than_the_documents_is_not_stated(engine) -> None:
+    a = engine.answer("宁海民宿扶持资金2025年度什么时候开始申报？", "y1").to_json()
+    assert not a["found"], a["answer"]
+    b = engine.answer("宁海民宿扶持资金2021年什么时候受理申请？", "y2").to_json()
+    assert b["found"] and "6月1日" in b["answer"], b["answer"]

@@ -59,7 +59,8 @@ PUBLISHED = re.compile(r"^.{0,40}?关于(?:印发|发布|转发)《?(.+?)》?的
 OLD_VERSION = re.compile(r"旧版|老版|原来|以前|修订前|old version|previous version|19\d\d|20[01]\d")
 # "装修补贴", "上市有奖励", "购房的补贴": a kind of support named just before the support word
 SUPPORT_AFTER = r"(?:有|的|给|方面)?(?:多少|什么|哪些|啥|没有)?(?:补贴|奖励|资助|补助|贴息|奖金|补偿|支持)"
-YEAR_TARGET = ("所问年份的目标", "a target for the year asked")  # no year echoed: only quoted figures are shown
+# no year echoed: only quoted figures are shown
+YEAR_ASKED = {"target": ("所问年份的目标", "a target for the year asked"), "date": ("所问年份的日期", "a date for the year asked")}
 SUPPORT_AFTER_RX = re.compile(SUPPORT_AFTER)
 SUPPORT_WORD = re.compile(r"([\u4e00-\u9fff]{2,})(?:补贴|奖励|资助|补助|贴息|奖金|补偿)")
 ISSUED_BY = re.compile(r"(?:发布|印发|发文|制定|颁布)(?:机构|单位|机关)|发布|印发|公布")  # "发布机构：经济发展局"
@@ -236,7 +237,8 @@ class ClausePlanner:
 
     def _prefer(self, a: Analysis, ranked: list[Scored]) -> list[Scored]:
         """The document a follow-up goes on about, and the version of the year the question names, count more."""
-        prefer = a.extra.get("source") if a.carried else None
+        # a follow-up that names no place of its own ("那从受理到拨款要多久？") goes on about the last answer's document
+        prefer = a.extra.get("source") if a.carried or a.route.followup else None
         years = {int(y) for y in re.findall(r"(?<!\d)((?:19|20)\d\d)(?!\d)", a.route.question)}
         of_document = document_years(a.route.question)
         versioned: dict[str, bool] = {}
@@ -426,11 +428,12 @@ class ClausePlanner:
                 ranked = stated + [s for s in ranked if s not in stated]
                 best = ranked[0]
         year = str(a.route.year or "")
-        if t.name == "target" and year and not self._of_year(best, year):
-            # "2030年的目标" where the document aims at 2025: a target for another year is no answer
+        if t.name in YEAR_ASKED and year and not self._of_year(best, year):
+            # "2030年的目标" where the document aims at 2025, "2025年度什么时候开始申报" of a 2017 guide: what is
+            # said of another year is no answer
             dated = [s for s in ranked[:30] if self._of_year(s, year) and s.coverage >= WEAK_COVERAGE]  # of the topic, not any dated figure
             if not dated:
-                return self._not_stated(a, ranked, what=YEAR_TARGET[a.lang == "en"])
+                return self._not_stated(a, ranked, what=YEAR_ASKED[t.name][a.lang == "en"])
             ranked = dated + [s for s in ranked if s not in dated]
             best = ranked[0]
         both = self._versions_asked(a, ranked)

@@ -228,6 +228,7 @@ def clean_title(line: str) -> str:
     s = re.sub(r"<[^>]+>", "", line)
     s = re.sub(r"^\s*#{1,6}\s*", "", s)
     s = re.sub(r"\*\*|__|\u200b|\ufeff", "", s)
+    s = re.sub(r"^\s*【[^【】]{1,12}】\s*(?=\S)", "", s)  # a page's tag before the title: "【关注】学历型人才…指南"
     return re.sub(r"\s+", " ", s).strip(" \t【】[]")
 
 

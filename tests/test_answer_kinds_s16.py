@@ -193,3 +193,10 @@ def test_a_date_asked_of_another_year_than_the_documents_is_not_stated(engine) -
     assert not a["found"], a["answer"]
     b = engine.answer("宁海民宿扶持资金2021年什么时候受理申请？", "y2").to_json()
     assert b["found"] and "6月1日" in b["answer"], b["answer"]
+
+
+def test_a_pages_tag_before_its_title_is_dropped_whole() -> None:
+    from knowledge.documents import clean_title
+
+    assert clean_title(" 【关注】学历型人才引进入户申报指南") == "学历型人才引进入户申报指南"  # not "关注】学历型…"
+    assert clean_title("【政策解读】宁海县民宿扶持办法") == "宁海县民宿扶持办法"

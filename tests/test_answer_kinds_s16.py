@@ -193,6 +193,8 @@ def test_a_date_asked_of_another_year_than_the_documents_is_not_stated(engine) -
     assert not a["found"], a["answer"]
     b = engine.answer("宁海民宿扶持资金2021年什么时候受理申请？", "y2").to_json()
     assert b["found"] and "6月1日" in b["answer"], b["answer"]
+    c = engine.answer("我家民宿是2019年5月开业的，民宿扶持资金什么时候受理申请？", "y3").to_json()
+    assert c["found"] and "6月1日" in c["answer"], c["answer"]  # the asker's own date is no year asked
 
 
 def test_a_pages_tag_before_its_title_is_dropped_whole() -> None:

@@ -428,7 +428,9 @@ class ClausePlanner:
                 ranked = stated + [s for s in ranked if s not in stated]
                 best = ranked[0]
         year = str(a.route.year or "")
-        if t.name in YEAR_ASKED and year and not self._of_year(best, year):
+        # (a date the asker tells, "2017年5月备案的", is their case, not the year asked)
+        asked_year = bool(year) and (t.name != "date" or re.search(rf"{year}\s*年(?!\s*\d{{1,2}}\s*月)", a.route.question))
+        if t.name in YEAR_ASKED and asked_year and not self._of_year(best, year):
             # "2030年的目标" where the document aims at 2025, "2025年度什么时候开始申报" of a 2017 guide: what is
             # said of another year is no answer
             dated = [s for s in ranked[:30] if self._of_year(s, year) and s.coverage >= WEAK_COVERAGE]  # of the topic, not any dated figure

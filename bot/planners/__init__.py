@@ -284,8 +284,8 @@ def _unplaced(text: str, gaz: Any) -> str:
 
 def _spelled_out(title: str, question: str) -> str:
     """The question with a two-character short form of a four-character word of the title (its place names taken
-    out) written in full, the way such words are shortened (each half's first character): "浙江电商条例" →
-    "浙江电子商务条例" for 《浙江省电子商务条例》, "知产" → "知识产权"."""
+    out) written in full, the way such words are shortened (each half's first character): "电商条例" →
+    "电子商务条例" for a 《…电子商务条例》, "知产" → "知识产权"."""
     for i in range(len(title) - 3):  # one word a title: the first that fits
         word = title[i : i + 4]
         short = word[0] + word[2]

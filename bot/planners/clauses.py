@@ -524,10 +524,7 @@ class ClausePlanner:
                 best = whole[0]
         claims = [self.claim(a, s, direct=i == 0) for i, s in enumerate(picks)]
         if listed:  # the items under their opening, each quoted plainly: the title and article are said once
-            claims[1:] = [
-                Claim(self.composer.render("quote", a.lang, lead="", quote=s.clause.text.rstrip("。；;")), [self._quote(s.clause)])
-                for s in picks[1:]
-            ]
+            claims[1:] = [self._plain(a, s.clause) for s in picks[1:]]
         parts = self._parts_named(a, best.clause.chunk.source) if t.name == "list" else []
         if parts:  # "建设内容有哪几大块": the headings under "二、建设内容" are the answer, no passage of one of them
             claims = []
@@ -545,9 +542,7 @@ class ClausePlanner:
         for i, s in reversed(list(enumerate(picks))):  # a list's opening whose items are in the next passage
             items = self._items_after(s.clause) if s.clause.text.endswith(("：", ":")) else []
             if items:
-                claims[i + 1 : i + 1] = [
-                    Claim(self.composer.render("quote", a.lang, lead="", quote=c.text.rstrip("。；;")), [self._quote(c)]) for c in items
-                ]
+                claims[i + 1 : i + 1] = [self._plain(a, c) for c in items]
         if t.name in NEAR_ONLY:  # "我是全日制博士…能拿多少": which of the categories named is theirs
             category = self._category(a, best.clause)
             if category is not None:
@@ -766,8 +761,9 @@ class ClausePlanner:
             )[:2]
         )
         found: list[tuple[int, int, int, Clause]] = []
+        texts = {src: self.finder.document(src, named=bool(only)) for src in sources}  # each document read once
         for order, src in enumerate(sources):
-            for c in self.finder.document(src, named=bool(only)):
+            for c in texts[src]:
                 for trust, rx in enumerate(DEFINES):
                     for m in rx.finditer(c.text):
                         term = m.group("term")
@@ -781,16 +777,13 @@ class ClausePlanner:
             return None
         c = min(found, key=lambda x: x[:3])[3]
         best = Scored(c, 1.0, 1.0, True)
-        clauses = [Scored(x, 0.0, 0.0, False) for x in self.finder.document(c.chunk.source)]
+        clauses = [Scored(x, 0.0, 0.0, False) for x in texts[c.chunk.source]]
         nxt = self._next_of(best, clauses)  # "…青年，其年龄在三十五周岁以下。超过…的，参照适用": the rest of it
         if nxt is not None and self._continues(c.text, nxt.clause.text):
             best = self._merged(best, nxt)
         listed = self._enumerated(a, best) if best.clause.text.endswith(("：", ":")) else []
         claims = [self.claim(a, best, direct=True)]
-        claims += [
-            Claim(self.composer.render("quote", a.lang, lead="", quote=s.clause.text.rstrip("。；;")), [self._quote(s.clause)])
-            for s in listed[1:]
-        ]
+        claims += [self._plain(a, s.clause) for s in listed[1:]]
         return Plan(claims, source=c.chunk.source, policy=self.catalog.title_for(c.chunk))
 
     def _versions_changed(self, a: Analysis, ranked: list[Scored]) -> Plan | None:
@@ -972,6 +965,10 @@ class ClausePlanner:
                 self._categories.clear()
             self._categories[key] = found
         return found
+
+    def _plain(self, a: Analysis, c: Clause) -> Claim:
+        """A clause quoted plainly, with no title or article before it (an item under an opening already named)."""
+        return Claim(self.composer.render("quote", a.lang, lead="", quote=c.text.rstrip("。；;")), [self._quote(c)])
 
     def _quote(self, c: Clause) -> Quote:
         return Quote(c.chunk.source, self.catalog.title_for(c.chunk), c.chunk.section_path, c.text, tuple(c.chunk.span))
